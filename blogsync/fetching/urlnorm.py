@@ -1,0 +1,64 @@
+"""URL normalisation for finding duplicate entries.
+
+Two URLs that a reader would consider the same post normalise to the same string:
+scheme and host are lower-cased, the host is converted to its IDNA (punycode) form,
+default ports, fragments, tracking parameters and a trailing slash are dropped, and the
+remaining query parameters are sorted. The result is only a comparison key; entries
+keep the URL as it was given.
+"""
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# Query parameters that only track where a click came from.
+TRACKING_PARAMETERS = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid",
+        "igshid", "yclid", "_hsenc", "_hsmi", "mkt_tok", "ref_src", "ref_url",
+    }
+)
+TRACKING_PREFIXES = ("utm_",)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _is_tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMETERS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def _idna_host(host: str) -> str:
+    host = host.lower().rstrip(".")
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        # Hosts the idna codec rejects (an over-long label, say) stay as given, so
+        # that the key is still stable.
+        return host
+
+
+def normalise_url(url: str) -> str:
+    """Return the comparison key of `url`; an unparseable URL is returned stripped."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    host = _idna_host(parts.hostname or "")
+    if host and ":" in host:
+        host = f"[{host}]"
+    netloc = host
+    if port is not None and DEFAULT_PORTS.get(scheme) != port:
+        netloc = f"{host}:{port}"
+
+    path = parts.path or "/"
+    if len(path) > 1 and path.endswith("/"):
+        path = path.rstrip("/") or "/"
+
+    query_pairs = [
+        (name, value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not _is_tracking(name)
+    ]
+    query = urlencode(sorted(query_pairs))
+    return urlunsplit((scheme, netloc, path, query, ""))

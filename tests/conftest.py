@@ -1,0 +1,81 @@
+import os
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django would otherwise
+# refuse database access from it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.fixture
+def series(db):
+    from blogsync.syncs.models import Series
+
+    return Series.objects.create(
+        name="#blogsync",
+        slug="blogsync",
+        hashtag="#blogsync",
+        description="Fuelling the explosion in educational blogging.",
+    )
+
+
+@pytest.fixture
+def make_topic(series):
+    """Create a topic; by default it opened a week ago and closes in a week."""
+    from django.utils import timezone
+
+    from blogsync.syncs.models import Topic
+
+    def make(number=1, title="The Purpose of Education", **fields):
+        now = timezone.now()
+        values = {
+            "month": date(2013, 9, 1),
+            "signup_opens_at": now - timedelta(days=7),
+            "deadline": now + timedelta(days=7),
+            "invitation": "Write about it.",
+        }
+        values.update(fields)
+        return Topic.objects.create(series=fields.pop("series", series), number=number,
+                                    title=title, **{k: v for k, v in values.items()
+                                                    if k != "series"})
+
+    return make
+
+
+@pytest.fixture
+def topic(make_topic):
+    return make_topic()
+
+
+@pytest.fixture
+def make_entry(topic):
+    from blogsync.syncs.models import Contributor, Entry, EntrySource, EntryStatus
+
+    counter = {"n": 0}
+
+    def make(name=None, title=None, url=None, status=EntryStatus.APPROVED, topic=topic,
+             contributor=None, **fields):
+        counter["n"] += 1
+        n = counter["n"]
+        if contributor is None:
+            contributor = Contributor.objects.create(name=name or f"Writer {n}")
+        return Entry.objects.create(
+            topic=topic,
+            contributor=contributor,
+            title=title or f"Post {n}",
+            url=url if url is not None else f"https://writer{n}.example.org/post",
+            position=fields.pop("position", n),
+            source=fields.pop("source", EntrySource.FORM),
+            status=status,
+            **fields,
+        )
+
+    return make
+
+
+def london(*args) -> datetime:
+    return datetime(*args, tzinfo=LONDON)

@@ -191,13 +191,13 @@ class Contributor(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("syncs:contributor_detail", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Contributor, self.name)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("syncs:contributor_detail", kwargs={"slug": self.slug})
 
 
 def unique_slug(model, text: str, max_length: int = 200) -> str:

@@ -1,0 +1,93 @@
+"""Domain actions that more than one way in uses (form, import, Webmention, feed).
+
+Views, commands and tasks call these instead of creating entries themselves, so that
+position, lateness, duplicates and the partner opt-out follow one rule everywhere.
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from blogsync.fetching.urlnorm import normalise_url
+from blogsync.syncs.models import Contributor, Entry, EntryStatus, SignUp, Topic
+from blogsync.syncs.moderation import next_position
+from blogsync.syncs.signals import entry_pending
+
+logger = logging.getLogger(__name__)
+
+
+class DuplicateEntry(Exception):
+    """The topic already has an entry with the same normalised URL."""
+
+    def __init__(self, existing: Entry):
+        super().__init__(f"Entry {existing.pk} already lists {existing.url}")
+        self.existing = existing
+
+
+def find_duplicate(topic: Topic, url: str) -> Entry | None:
+    """The entry of `topic` whose URL normalises like `url`, if any (rejected ones too,
+    so that a rejected post cannot be resubmitted around the coordinators)."""
+    if not url:
+        return None
+    return topic.entries.filter(normalised_url=normalise_url(url)).first()
+
+
+def add_entry(
+    topic: Topic,
+    contributor: Contributor,
+    *,
+    url: str,
+    title: str,
+    source: str,
+    status: str = EntryStatus.PENDING,
+    submitted_at=None,
+) -> Entry:
+    """Store a new entry at the end of the topic's list.
+
+    Raises DuplicateEntry when the topic already has the URL. An entry arriving after
+    the deadline and its grace period is kept and labelled late, never dropped.
+    """
+    submitted_at = submitted_at or timezone.now()
+    with transaction.atomic():
+        existing = find_duplicate(topic, url)
+        if existing is not None:
+            raise DuplicateEntry(existing)
+        signup = SignUp.objects.filter(topic=topic, contributor=contributor).first()
+        entry = Entry.objects.create(
+            topic=topic,
+            contributor=contributor,
+            url=url,
+            title=title,
+            source=source,
+            status=status,
+            position=next_position(topic),
+            partner_opt_out=bool(signup and signup.partner_opt_out),
+            is_late=topic.is_late(submitted_at),
+            submitted_at=submitted_at,
+            approved_at=submitted_at if status == EntryStatus.APPROVED else None,
+        )
+    logger.info(
+        "Entry %s added to topic %s from %s (status %s, late %s)",
+        entry.pk, topic.pk, source, status, entry.is_late,
+    )
+    if status == EntryStatus.PENDING:
+        transaction.on_commit(lambda: entry_pending.send(Entry, entry=entry))
+    return entry
+
+
+def find_or_create_contributor(name: str, *, email: str = "", blog_url: str = "") -> Contributor:
+    """The contributor with this email address, or a new one.
+
+    Without an email address (imports, mentions) a new contributor is created unless
+    one with the same blog URL exists, because two writers may share a public name.
+    """
+    if email:
+        contributor = Contributor.objects.filter(email__iexact=email).first()
+        if contributor is not None:
+            return contributor
+    elif blog_url:
+        contributor = Contributor.objects.filter(blog_url=blog_url).first()
+        if contributor is not None:
+            return contributor
+    return Contributor.objects.create(name=name, email=email, blog_url=blog_url)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "blogsync.syncs",
+    "blogsync.embeds",
 ]
 
 MIDDLEWARE = [

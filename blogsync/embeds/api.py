@@ -31,9 +31,7 @@ def series_json(series: Series) -> dict:
         "tagline": series.tagline,
         "url": absolute_url(series.get_absolute_url()),
         "api_url": absolute_url(reverse("embeds:api_series", kwargs={"series": series.slug})),
-        "topics_url": absolute_url(
-            reverse("embeds:api_topics", kwargs={"series": series.slug})
-        ),
+        "topics_url": absolute_url(reverse("embeds:api_topics", kwargs={"series": series.slug})),
         "created_at": series.created_at,
     }
 
@@ -149,9 +147,7 @@ def topic_list(request, series):
     try:
         page = paginator.page(page_number)
     except EmptyPage:
-        return json_error(
-            400, f"page {page_number} is past the last page, {paginator.num_pages}."
-        )
+        return json_error(400, f"page {page_number} is past the last page, {paginator.num_pages}.")
     base = absolute_url(reverse("embeds:api_topics", kwargs={"series": series.slug}))
 
     def page_url(number):
@@ -165,9 +161,7 @@ def topic_list(request, series):
             "total": paginator.count,
             "pages": paginator.num_pages,
             "next": page_url(page.next_page_number()) if page.has_next() else None,
-            "previous": (
-                page_url(page.previous_page_number()) if page.has_previous() else None
-            ),
+            "previous": (page_url(page.previous_page_number()) if page.has_previous() else None),
         }
     )
 

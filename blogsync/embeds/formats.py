@@ -108,8 +108,13 @@ def markdown_escape(text: str) -> str:
 
 def markdown_url(url: str) -> str:
     """Percent-encode the characters that would end a Markdown link destination."""
-    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace(
-        "<", "%3C").replace(">", "%3E")
+    return (
+        url.replace(" ", "%20")
+        .replace("(", "%28")
+        .replace(")", "%29")
+        .replace("<", "%3C")
+        .replace(">", "%3E")
+    )
 
 
 def markdown_list(lines: list[ListLine], here: ListLine | None = None) -> str:
@@ -144,7 +149,10 @@ def webring_html(topic: Topic, post_url: str = "") -> str:
     urls = webring_urls(topic, post_url)
     return format_html(
         '<p><a href="{}">← previous</a> · <a href="{}">{}</a> · <a href="{}">next →</a></p>',
-        urls["previous"], urls["list"], topic_label(topic), urls["next"],
+        urls["previous"],
+        urls["list"],
+        topic_label(topic),
+        urls["next"],
     )
 
 

@@ -15,8 +15,12 @@ JSON_CONTENT_TYPE = "application/json"
 def json_response(data, status: int = 200, **kwargs) -> JsonResponse:
     """JSON with ISO 8601 dates and non-ASCII text kept readable."""
     return JsonResponse(
-        data, status=status, encoder=DjangoJSONEncoder, safe=False,
-        json_dumps_params={"ensure_ascii": False}, **kwargs,
+        data,
+        status=status,
+        encoder=DjangoJSONEncoder,
+        safe=False,
+        json_dumps_params={"ensure_ascii": False},
+        **kwargs,
     )
 
 

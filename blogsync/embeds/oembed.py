@@ -68,7 +68,10 @@ def oembed(request):
     html = format_html(
         '<iframe src="{}" width="{}" height="{}" title="{}" loading="lazy" '
         'style="border:0"></iframe>',
-        frame_url, width, height, title,
+        frame_url,
+        width,
+        height,
+        title,
     )
     return json_response(
         {

@@ -120,8 +120,12 @@ def widget_frame(request, series, number):
     response = render(
         request,
         "embeds/frame.html",
-        {"topic": topic, "label": topic_label(topic), "lines": lines,
-         "page_url": absolute_url(topic.get_absolute_url())},
+        {
+            "topic": topic,
+            "label": topic_label(topic),
+            "lines": lines,
+            "page_url": absolute_url(topic.get_absolute_url()),
+        },
     )
     response["Content-Security-Policy"] = "frame-ancestors *"
     return response

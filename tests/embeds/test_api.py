@@ -88,7 +88,8 @@ def test_topic_detail_lists_numbered_lines(client, listed_topic):
     data = response.json()
     assert data["entry_count"] == 3
     assert [(line["number"], line["contributor"]["name"]) for line in data["lines"]] == [
-        (1, "Ann"), (2, "Cat"),
+        (1, "Ann"),
+        (2, "Cat"),
     ]
     assert [entry["title"] for entry in data["lines"][0]["entries"]] == ["One", "Two"]
     assert data["lines"][1]["entries"][0]["url"] is None
@@ -110,7 +111,8 @@ def test_unknown_api_path_is_json_404(client):
 
     assert response.status_code == 404
     assert response.json() == {
-        "status": 404, "reason": "There is no API resource at /api/v1/nothing/here.",
+        "status": 404,
+        "reason": "There is no API resource at /api/v1/nothing/here.",
     }
 
 
@@ -141,11 +143,22 @@ def test_empty_series_has_one_empty_page(client, series):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("params", [
-    {"page": "0"}, {"page": "-1"}, {"page": "two"}, {"page": "1.5"}, {"page": ""},
-    {"per_page": "0"}, {"per_page": "101"}, {"per_page": "x"}, {"page": "٣"},
-    {"page": "9"}, {"page": "9" * 40},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page": "0"},
+        {"page": "-1"},
+        {"page": "two"},
+        {"page": "1.5"},
+        {"page": ""},
+        {"per_page": "0"},
+        {"per_page": "101"},
+        {"per_page": "x"},
+        {"page": "٣"},
+        {"page": "9"},
+        {"page": "9" * 40},
+    ],
+)
 def test_bad_pagination_is_json_400(client, topic, params):
     response = client.get("/api/v1/series/blogsync/topics/", params)
 
@@ -164,8 +177,11 @@ def test_api_rejects_post_with_json_405(client, series):
 
 @pytest.mark.django_db
 def test_api_answers_cors_preflight(client, series):
-    response = client.options("/api/v1/series/", HTTP_ORIGIN="https://blog.example",
-                              HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET")
+    response = client.options(
+        "/api/v1/series/",
+        HTTP_ORIGIN="https://blog.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+    )
 
     assert response.status_code == 204
     assert response["Access-Control-Allow-Origin"] == "*"
@@ -176,14 +192,15 @@ def test_api_answers_cors_preflight(client, series):
 def test_topic_page_links_to_its_json(client, topic):
     body = client.get(topic.get_absolute_url()).content.decode()
 
-    assert ('<link rel="alternate" type="application/json" '
-            'href="http://127.0.0.1:8000/api/v1/series/blogsync/topics/1/"') in body
+    assert (
+        '<link rel="alternate" type="application/json" '
+        'href="http://127.0.0.1:8000/api/v1/series/blogsync/topics/1/"'
+    ) in body
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [10, 1000])
-def test_topic_detail_query_count(client, topic, add_entries, django_assert_num_queries,
-                                  count):
+def test_topic_detail_query_count(client, topic, add_entries, django_assert_num_queries, count):
     add_entries(count)
 
     # The topic with its series, then the approved entries with their contributors.
@@ -195,8 +212,9 @@ def test_topic_detail_query_count(client, topic, add_entries, django_assert_num_
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [10, 1000])
-def test_topic_list_query_count(client, topic, make_topic, add_entries,
-                                django_assert_num_queries, count):
+def test_topic_list_query_count(
+    client, topic, make_topic, add_entries, django_assert_num_queries, count
+):
     make_topic(number=2)
     make_topic(number=3)
     add_entries(count, topic=topic)

@@ -13,8 +13,14 @@ from playwright.sync_api import expect, sync_playwright
 from blogsync.syncs import moderation
 from blogsync.syncs.models import EntryStatus
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 # Hostile host styles: if they reached the widget, its list would vanish or turn red.
 HOST_PAGE = """<!doctype html>
@@ -40,8 +46,9 @@ class BlogServer:
                     self.send_error(404)
                     return
                 data = body.encode()
-                content_type = ("text/javascript" if self.path.endswith(".js")
-                                else "text/html; charset=utf-8")
+                content_type = (
+                    "text/javascript" if self.path.endswith(".js") else "text/html; charset=utf-8"
+                )
                 self.send_response(200)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
@@ -88,8 +95,9 @@ def hub(live_server, settings, topic, make_entry):
     # The browser must revalidate after a reload rather than reuse a stored copy.
     settings.BLOGSYNC_PUBLIC_CACHE_SECONDS = 0
     make_entry(name="Ann", title="On purpose", url="https://ann.example/1")
-    pending = make_entry(name="Bob", title="Late thoughts", url="https://bob.example/1",
-                         status=EntryStatus.PENDING)
+    pending = make_entry(
+        name="Bob", title="Late thoughts", url="https://bob.example/1", status=EntryStatus.PENDING
+    )
     return {"url": live_server.url, "pending": pending}
 
 
@@ -159,8 +167,10 @@ def test_widget_falls_back_to_link_when_hub_is_down(page, blog, hub, client, set
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_frame_shows_list_on_other_origin(page, blog, hub):
-    frame = (f'<iframe src="{hub["url"]}/embed/blogsync/1/frame/" width="600" '
-             'height="400" title="The list"></iframe>')
+    frame = (
+        f'<iframe src="{hub["url"]}/embed/blogsync/1/frame/" width="600" '
+        'height="400" title="The list"></iframe>'
+    )
     blog.pages["/post.html"] = HOST_PAGE.replace("{embed}", frame)
 
     page.goto(blog.url + "/post.html")

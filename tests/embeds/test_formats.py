@@ -52,8 +52,7 @@ def test_html_list_uses_no_classes_styles_or_scripts(mixed_list):
 def test_html_list_survives_wordpress_sanitiser(mixed_list):
     html = html_list(mixed_list)
 
-    cleaned = nh3.clean(html, tags=WORDPRESS_TAGS, attributes=WORDPRESS_ATTRIBUTES,
-                        link_rel=None)
+    cleaned = nh3.clean(html, tags=WORDPRESS_TAGS, attributes=WORDPRESS_ATTRIBUTES, link_rel=None)
 
     assert cleaned == html
 
@@ -66,8 +65,7 @@ def test_html_list_marks_you_are_here(mixed_list):
     assert here is not None and here.name == "Bob"
     assert "<li><strong>Bob: " in html
     assert html.count("(you are here)") == 1
-    cleaned = nh3.clean(html, tags=WORDPRESS_TAGS, attributes=WORDPRESS_ATTRIBUTES,
-                        link_rel=None)
+    cleaned = nh3.clean(html, tags=WORDPRESS_TAGS, attributes=WORDPRESS_ATTRIBUTES, link_rel=None)
     assert cleaned == html
 
 
@@ -78,8 +76,7 @@ def test_find_line_ignores_unknown_url(mixed_list):
 
 def test_markdown_list_numbers_lines(mixed_list):
     assert markdown_list(mixed_list).splitlines() == [
-        "1. Ann: [On purpose](https://ann.example/1) and "
-        "[Second thoughts](https://ann.example/2)",
+        "1. Ann: [On purpose](https://ann.example/1) and [Second thoughts](https://ann.example/2)",
         "2. Bob: [Why \\<we\\> teach & learn](https://bob.example/post?a=1&b=2)",
         "3. Cat: Imported \\*without\\* a link",
         "4. Dee: [Opted out](https://dee.example/)",
@@ -87,8 +84,7 @@ def test_markdown_list_numbers_lines(mixed_list):
 
 
 def test_markdown_list_escapes_link_breakers(topic, make_entry):
-    make_entry(name="- Dash", title="A [bracketed]\ntitle",
-               url="https://x.example/a (b)")
+    make_entry(name="- Dash", title="A [bracketed]\ntitle", url="https://x.example/a (b)")
 
     line = markdown_list(approved_lines(topic))
 

@@ -31,8 +31,7 @@ def test_oembed_returns_rich_iframe(client, topic_url):
 
 @pytest.mark.django_db
 def test_oembed_honours_maxwidth_and_maxheight(client, topic_url):
-    data = client.get("/oembed", {"url": topic_url, "maxwidth": "320",
-                                  "maxheight": "200"}).json()
+    data = client.get("/oembed", {"url": topic_url, "maxwidth": "320", "maxheight": "200"}).json()
 
     assert data["width"] == 320
     assert data["height"] == 200
@@ -54,14 +53,17 @@ def test_oembed_accepts_request_host(client, topic):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", [
-    "https://hub.example/blogsync/99/",
-    "https://hub.example/blogsync/",
-    "https://evil.example/blogsync/1/",
-    "https://hub.example/nope/1/",
-    "not a url",
-    "https://[::1/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://hub.example/blogsync/99/",
+        "https://hub.example/blogsync/",
+        "https://evil.example/blogsync/1/",
+        "https://hub.example/nope/1/",
+        "not a url",
+        "https://[::1/",
+    ],
+)
 def test_oembed_unknown_url_is_404(client, topic_url, url):
     response = client.get("/oembed", {"url": url})
 
@@ -92,8 +94,9 @@ def test_oembed_bad_parameters_are_400(client, topic_url, params):
 def test_topic_page_has_oembed_discovery(client, topic_url, topic):
     body = client.get(topic.get_absolute_url()).content.decode()
 
-    links = re.findall(r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"',
-                       body)
+    links = re.findall(
+        r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', body
+    )
     assert [html.unescape(link) for link in links] == [
         "https://hub.example/oembed?url=https%3A%2F%2Fhub.example%2Fblogsync%2F1%2F&format=json"
     ]

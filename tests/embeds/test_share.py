@@ -12,8 +12,10 @@ def share_url(topic):
 
 
 def textareas(response):
-    return [html.unescape(text) for text in
-            re.findall(r"<textarea[^>]*>(.*?)</textarea>", response.content.decode(), re.S)]
+    return [
+        html.unescape(text)
+        for text in re.findall(r"<textarea[^>]*>(.*?)</textarea>", response.content.decode(), re.S)
+    ]
 
 
 @pytest.mark.django_db
@@ -32,7 +34,9 @@ def test_share_page_shows_lists_in_textareas(client, topic, make_entry):
 
     assert response.status_code == 200
     areas = textareas(response)
-    assert areas[0] == '<ol>\n  <li>Ann: <a href="https://ann.example/1">On purpose</a></li>\n</ol>'
+    assert (
+        areas[0] == '<ol>\n  <li>Ann: <a href="https://ann.example/1">On purpose</a></li>\n</ol>'
+    )
     assert areas[1] == "1. Ann: [On purpose](https://ann.example/1)"
     assert 'src="http://127.0.0.1:8000/embed/blogsync/1/widget.js" async' in areas[2]
     assert "<iframe" in areas[3]
@@ -85,8 +89,7 @@ def test_share_page_of_unknown_topic_is_404(client, series):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [10, 1000])
-def test_share_page_query_count(client, topic, add_entries, django_assert_num_queries,
-                                count):
+def test_share_page_query_count(client, topic, add_entries, django_assert_num_queries, count):
     add_entries(count)
 
     # One query for the topic with its series, one for the approved entries.

@@ -41,8 +41,9 @@ def test_previous_walks_back_and_wraps(client, topic, three_posts, start, expect
 
 @pytest.mark.django_db
 def test_from_is_compared_normalised(client, topic, three_posts):
-    response = client.get(ring(topic, "next"),
-                          {"from": "HTTPS://A.Example:443/post/?utm_source=feed#top"})
+    response = client.get(
+        ring(topic, "next"), {"from": "HTTPS://A.Example:443/post/?utm_source=feed#top"}
+    )
 
     assert response["Location"] == three_posts[1]
 
@@ -172,6 +173,8 @@ def test_webring_query_count(client, topic, add_entries, django_assert_num_queri
 
     # The topic with its series, then the URLs of its approved entries.
     with django_assert_num_queries(2):
-        response = client.get(ring(topic, "next"), {"from": f"https://bulk{count}.example.org/post"})
+        response = client.get(
+            ring(topic, "next"), {"from": f"https://bulk{count}.example.org/post"}
+        )
 
     assert response["Location"] == "https://bulk1.example.org/post/"

@@ -32,14 +32,22 @@ def test_data_lists_approved_lines_in_order(client, topic, make_entry):
     assert data["topic"]["label"] == "#blogsync 1"
     assert data["topic"]["url"] == "http://127.0.0.1:8000/blogsync/1/"
     assert data["lines"] == [
-        {"number": 1, "name": "Ann", "entries": [
-            {"title": "One", "url": "https://ann.example/1"},
-            {"title": "Two", "url": "https://ann.example/2"},
-        ]},
+        {
+            "number": 1,
+            "name": "Ann",
+            "entries": [
+                {"title": "One", "url": "https://ann.example/1"},
+                {"title": "Two", "url": "https://ann.example/2"},
+            ],
+        },
         {"number": 2, "name": "Cat", "entries": [{"title": "No link", "url": None}]},
-        {"number": 3, "name": "Dee", "entries": [
-            {"title": "Opted out", "url": "https://dee.example/"},
-        ]},
+        {
+            "number": 3,
+            "name": "Dee",
+            "entries": [
+                {"title": "Opted out", "url": "https://dee.example/"},
+            ],
+        },
     ]
 
 

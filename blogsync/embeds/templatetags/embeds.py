@@ -15,8 +15,7 @@ register = template.Library()
 # fixed texts and is never echoed, so the page stays the same for every reader.
 NOTICES = {
     NOTICE_MISSING_FROM: (
-        "The webring link did not say which post it came from, so here is the whole "
-        "list instead."
+        "The webring link did not say which post it came from, so here is the whole list instead."
     ),
     NOTICE_UNKNOWN_FROM: (
         "The post the webring link came from is not in this list (yet), so here is the "

@@ -85,7 +85,7 @@ def _get_series(slug: str) -> Series:
 
 
 def api_view(view):
-    """A GET-only API view whose Http404 becomes a JSON 404 with the reason."""
+    """Make `view` a GET-only API view whose Http404 becomes a JSON 404 with the reason."""
 
     def inner(request, *args, **kwargs):
         try:
@@ -105,7 +105,7 @@ def openapi_document(request):
 
 @api_view
 def series_list(request):
-    """All series on this hub, by name."""
+    """List all series on this hub, by name."""
     return json_response({"items": [series_json(s) for s in Series.objects.all()]})
 
 
@@ -129,7 +129,7 @@ def _positive_int(request, name: str, default: int, maximum: int | None = None):
 
 @api_view
 def topic_list(request, series):
-    """A series' topics, newest first, a page at a time (?page=, ?per_page=)."""
+    """List a series' topics, newest first, a page at a time (?page=, ?per_page=)."""
     page_number, error = _positive_int(request, "page", 1)
     if error is None:
         per_page, error = _positive_int(request, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
@@ -168,7 +168,7 @@ def topic_list(request, series):
 
 @api_view
 def topic_detail(request, series, number):
-    """One topic with its numbered list of approved entries."""
+    """Show one topic with its numbered list of approved entries."""
     try:
         topic = Topic.objects.select_related("series").get(series__slug=series, number=number)
     except Topic.DoesNotExist:

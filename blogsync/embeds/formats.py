@@ -35,12 +35,12 @@ def absolute_url(path: str) -> str:
 
 
 def topic_label(topic: Topic) -> str:
-    """The short name of a topic, such as "#blogsync 10"."""
+    """Return the short name of a topic, such as "#blogsync 10"."""
     return f"{topic.series.hashtag} {topic.number}"
 
 
 def is_web_url(url: str) -> bool:
-    """Whether `url` is an absolute http(s) address, the only kind an embed links to."""
+    """Check that `url` is an absolute http(s) address, the only kind an embed links to."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -49,12 +49,12 @@ def is_web_url(url: str) -> bool:
 
 
 def entry_link(entry: Entry) -> str | None:
-    """The address an embed links `entry` with, or None to show its title as text."""
+    """Return the address to link `entry` with, or None to show its title as text."""
     return entry.url if entry.url and is_web_url(entry.url) else None
 
 
 def find_line(lines: list[ListLine], post_url: str) -> ListLine | None:
-    """The line holding the entry at `post_url`, compared by normalised URL."""
+    """Find the line that contains the entry at `post_url`, compared by normalised URL."""
     if not post_url:
         return None
     key = normalise_url(post_url)
@@ -89,12 +89,12 @@ def _html_titles(line: ListLine):
     )
 
 
-def html_list(lines: list[ListLine], here: ListLine | None = None) -> str:
-    """The list as an `<ol>` of plain links; `here` is marked "you are here"."""
+def html_list(lines: list[ListLine], marked_line: ListLine | None = None) -> str:
+    """Render the list as an `<ol>` of plain links, marking `marked_line` "you are here"."""
     items = []
     for line in lines:
         text = format_html("{}: {}", line.name, _html_titles(line))
-        if line is here:
+        if line is marked_line:
             text = format_html("<strong>{}</strong> (you are here)", text)
         items.append(format_html("  <li>{}</li>\n", text))
     return format_html("<ol>\n{}</ol>", format_html_join("", "{}", ((i,) for i in items)))
@@ -117,8 +117,8 @@ def markdown_url(url: str) -> str:
     )
 
 
-def markdown_list(lines: list[ListLine], here: ListLine | None = None) -> str:
-    """The list as a Markdown ordered list, one line per contributor."""
+def markdown_list(lines: list[ListLine], marked_line: ListLine | None = None) -> str:
+    """Render the list as a Markdown ordered list, one line per contributor."""
     rows = []
     for line in lines:
         titles = []
@@ -127,14 +127,14 @@ def markdown_list(lines: list[ListLine], here: ListLine | None = None) -> str:
             title = markdown_escape(entry.title)
             titles.append(f"[{title}]({markdown_url(link)})" if link else title)
         text = f"{markdown_escape(line.name)}: {_join_words(titles)}"
-        if line is here:
+        if line is marked_line:
             text = f"**{text}** (you are here)"
         rows.append(f"{line.number}. {text}")
     return "\n".join(rows)
 
 
 def webring_urls(topic: Topic, post_url: str = "") -> dict[str, str]:
-    """Absolute addresses of the webring links for a post of `topic`."""
+    """Build the absolute addresses of the webring links for a post of `topic`."""
     kwargs = {"series": topic.series.slug, "number": topic.number}
     query = "?" + urlencode({"from": post_url}) if post_url else ""
     return {
@@ -166,7 +166,7 @@ def webring_markdown(topic: Topic, post_url: str = "") -> str:
 
 
 def lines_payload(lines: list[ListLine]) -> list[dict]:
-    """The lines as JSON-ready dictionaries for the widget."""
+    """Convert the lines to JSON-ready dictionaries for the widget."""
     return [
         {
             "number": line.number,

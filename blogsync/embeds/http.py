@@ -25,7 +25,7 @@ def json_response(data, status: int = 200, **kwargs) -> JsonResponse:
 
 
 def json_error(status: int, reason: str) -> JsonResponse:
-    """An error body that says what failed: {"status": 404, "reason": "..."}."""
+    """Build an error response that states what failed: {"status": 404, "reason": "..."}."""
     return json_response({"status": status, "reason": reason}, status=status)
 
 

@@ -15,7 +15,7 @@ DEFAULT_HEIGHT = 400
 
 
 def _hub_origins(request) -> set[str]:
-    """The scheme and host a topic URL may start with: SITE_URL's, or this request's."""
+    """Return the origins a topic URL may have: SITE_URL's and this request's."""
     site = urlsplit(settings.SITE_URL)
     return {f"{site.scheme}://{site.netloc}".lower(), request.build_absolute_uri("/")[:-1]}
 
@@ -31,7 +31,7 @@ def _dimension(request, name: str, default: int):
 
 @shared_resource
 def oembed(request):
-    """The oEmbed response for ?url=<topic page>; only format=json is implemented."""
+    """Describe the embed of ?url=<topic page>. Only format=json is implemented."""
     if request.GET.get("format", "json") != "json":
         return json_error(501, "Only format=json is implemented.")
     url = request.GET.get("url", "").strip()

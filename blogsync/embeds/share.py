@@ -20,7 +20,7 @@ from blogsync.syncs.lists import approved_lines
 
 @public_page
 def share(request, series, number):
-    """The list as HTML and Markdown, the widget and webring snippets, for anyone.
+    """Show the list as HTML and Markdown, and the widget and webring snippets.
 
     With ?post=<URL> of one of the entries, the lists mark that post "you are here" and
     the webring snippet starts from it. The page depends only on its URL, so it stays
@@ -29,7 +29,7 @@ def share(request, series, number):
     topic = get_topic_or_404(series, number)
     lines = approved_lines(topic)
     post = request.GET.get("post", "").strip()[:MAX_FROM_LENGTH]
-    here = find_line(lines, post)
+    marked_line = find_line(lines, post)
     kwargs = {"series": topic.series.slug, "number": topic.number}
     script_url = absolute_url(reverse("embeds:widget_script", kwargs=kwargs))
     frame_url = absolute_url(reverse("embeds:widget_frame", kwargs=kwargs))
@@ -38,11 +38,11 @@ def share(request, series, number):
         "topic": topic,
         "label": topic_label(topic),
         "post": post,
-        "post_found": here is not None,
-        "html_list": html_list(lines, here),
-        "markdown_list": markdown_list(lines, here),
-        "webring_html": webring_html(topic, post if here else ""),
-        "webring_markdown": webring_markdown(topic, post if here else ""),
+        "post_found": marked_line is not None,
+        "html_list": html_list(lines, marked_line),
+        "markdown_list": markdown_list(lines, marked_line),
+        "webring_html": webring_html(topic, post if marked_line else ""),
+        "webring_markdown": webring_markdown(topic, post if marked_line else ""),
         "script_url": script_url,
         "frame_url": frame_url,
         "lines_count": len(lines),

@@ -24,7 +24,7 @@ NOTICE_MISSING_FROM = "webring-missing-from"
 NOTICE_UNKNOWN_FROM = "webring-unknown-from"
 NOTICE_EMPTY = "webring-empty"
 
-# Longer `from` values are not URLs of entries (Entry.url holds at most 1,000).
+# Longer `from` values are not URLs of entries (Entry.url is at most 1,000 characters).
 MAX_FROM_LENGTH = 2000
 
 

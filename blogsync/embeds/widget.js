@@ -69,7 +69,7 @@
       box.appendChild(element("p", null, "No posts listed yet."));
       return;
     }
-    var here = key(location.href);
+    var currentPage = key(location.href);
     var list = element("ol");
     data.lines.forEach(function (line) {
       var item = element("li");
@@ -84,7 +84,7 @@
         }
         if (entry.url) {
           text.appendChild(link(entry.url, entry.title));
-          if (key(entry.url) === here) mine = true;
+          if (key(entry.url) === currentPage) mine = true;
         } else {
           text.appendChild(document.createTextNode(entry.title));
         }

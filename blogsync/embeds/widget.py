@@ -35,7 +35,7 @@ DATA_VERSION = 1
 
 
 def topic_data_etag(request, series, number):
-    """The data endpoint's ETag, from one query over the topic and its entries.
+    """Compute the data endpoint's ETag with one query over the topic and its entries.
 
     Any approval, rejection, edit or move of an entry changes max(updated_at) or the
     count, and an edit of the topic changes its updated_at.
@@ -59,7 +59,7 @@ def topic_data_etag(request, series, number):
 @shared_resource
 @condition(etag_func=topic_data_etag)
 def widget_data(request, series, number):
-    """The current list of a topic as JSON, for the widget on any origin."""
+    """Return the current list of a topic as JSON, for the widget on any origin."""
     topic = get_topic_or_404(series, number)
     return json_response(
         {
@@ -83,10 +83,10 @@ def _widget_script(config: dict) -> bytes:
 
 @shared_resource
 def widget_script(request, series, number):
-    """The widget script for one topic, with the hub's addresses written in.
+    """Serve the widget script for one topic, with the hub's addresses written in.
 
-    The script itself makes no query beyond finding the topic; the ETag is a hash of
-    its bytes, so it changes only when the code or the hub's address does.
+    Finding the topic is the only query. The ETag is a hash of the script's bytes, so
+    it changes only when the code or the hub's address does.
     """
     if not Topic.objects.filter(series__slug=series, number=number).exists():
         raise Http404("No such topic.")
@@ -107,7 +107,7 @@ def widget_script(request, series, number):
 @xframe_options_exempt
 @public_page
 def widget_frame(request, series, number):
-    """The list as a page of its own, for hosts that cannot run scripts (iframe).
+    """Show the list as a page of its own, for hosts that cannot run scripts (iframe).
 
     Only this page may be framed by other origins: it opts out of X-Frame-Options and
     allows any ancestor in its Content-Security-Policy.

@@ -12,7 +12,7 @@ DOCUMENT = json.loads(DOCUMENT_PATH.read_text())
 
 
 def response_schema(path: str, status: int) -> dict:
-    """The JSON schema the OpenAPI document gives for `path` answering `status`."""
+    """Return the JSON schema the OpenAPI document gives for `path` returning `status`."""
     response = DOCUMENT["paths"][path]["get"]["responses"][str(status)]
     if "$ref" in response:
         response = DOCUMENT["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]

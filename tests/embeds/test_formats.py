@@ -58,11 +58,12 @@ def test_html_list_survives_wordpress_sanitiser(mixed_list):
 
 
 def test_html_list_marks_you_are_here(mixed_list):
-    here = find_line(mixed_list, "HTTPS://BOB.example/post?b=2&a=1&utm_source=x")
+    marked_line = find_line(mixed_list, "HTTPS://BOB.example/post?b=2&a=1&utm_source=x")
 
-    html = html_list(mixed_list, here)
+    html = html_list(mixed_list, marked_line)
 
-    assert here is not None and here.name == "Bob"
+    assert marked_line is not None
+    assert marked_line.name == "Bob"
     assert "<li><strong>Bob: " in html
     assert html.count("(you are here)") == 1
     cleaned = nh3.clean(html, tags=WORDPRESS_TAGS, attributes=WORDPRESS_ATTRIBUTES, link_rel=None)
@@ -92,9 +93,9 @@ def test_markdown_list_escapes_link_breakers(topic, make_entry):
 
 
 def test_markdown_list_marks_you_are_here(mixed_list):
-    here = find_line(mixed_list, "https://ann.example/2")
+    marked_line = find_line(mixed_list, "https://ann.example/2")
 
-    lines = markdown_list(mixed_list, here).splitlines()
+    lines = markdown_list(mixed_list, marked_line).splitlines()
 
     assert lines[0].startswith("1. **Ann: [On purpose]")
     assert lines[0].endswith("** (you are here)")

@@ -107,7 +107,7 @@ def test_topic_page_has_oembed_discovery(client, topic_url, topic):
 def test_oembed_query_count(client, topic_url, add_entries, django_assert_num_queries, count):
     add_entries(count)
 
-    # Only the topic with its series: the embed's HTML holds no entries.
+    # Only the topic with its series: the embed's HTML contains no entries.
     with django_assert_num_queries(1):
         response = client.get("/oembed", {"url": topic_url})
 

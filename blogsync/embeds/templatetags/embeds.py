@@ -27,7 +27,7 @@ NOTICES = {
 
 @register.simple_tag
 def topic_alternate_links(topic):
-    """<link> elements announcing the topic's JSON and its oEmbed endpoint."""
+    """Render the <link> elements that announce the topic's JSON and oEmbed forms."""
     kwargs = {"series": topic.series.slug, "number": topic.number}
     topic_url = absolute_url(topic.get_absolute_url())
     oembed_url = (
@@ -47,7 +47,7 @@ def topic_alternate_links(topic):
 
 @register.simple_tag(takes_context=True)
 def webring_notice(context):
-    """The notice a webring redirect asked for with ?notice=, or nothing."""
+    """Render the notice that a webring redirect requested with ?notice=, or nothing."""
     request = context.get("request")
     text = NOTICES.get(request.GET.get("notice", "")) if request else None
     if not text:

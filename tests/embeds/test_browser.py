@@ -8,6 +8,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 from blogsync.syncs import moderation
@@ -85,6 +86,10 @@ def page():
         context = browser.new_context()
         context.set_default_timeout(10_000)
         yield context.new_page()
+        # Database work done while Playwright's event loop runs in this thread uses a
+        # connection of its own (Django keys connections by async context too). Close
+        # it here, or PostgreSQL refuses to drop the test database at the end.
+        connections.close_all()
         browser.close()
 
 

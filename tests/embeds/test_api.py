@@ -224,3 +224,18 @@ def test_topic_list_query_count(
         response = client.get("/api/v1/series/blogsync/topics/")
 
     assert response.json()["items"][-1]["entry_count"] == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [10, 1000])
+def test_series_query_count(client, topic, add_entries, django_assert_num_queries, count):
+    add_entries(count)
+
+    # One query each: the series are listed without their topics or entries.
+    with django_assert_num_queries(1):
+        listing = client.get("/api/v1/series/")
+    with django_assert_num_queries(1):
+        detail = client.get("/api/v1/series/blogsync/")
+
+    assert listing.status_code == 200
+    assert detail.status_code == 200

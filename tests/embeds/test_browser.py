@@ -136,6 +136,23 @@ def test_widget_shows_list_on_other_origin(page, blog, hub):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
+def test_widget_follows_colour_scheme(page, blog, hub):
+    script = f'<script src="{hub["url"]}/embed/blogsync/1/widget.js" async></script>'
+    blog.pages["/post.html"] = HOST_PAGE.replace("{embed}", script)
+    page.goto(blog.url + "/post.html")
+    box = page.locator("[data-blogsync-widget] .box")
+    expect(box.locator("li")).to_have_count(1)
+    light = box.evaluate("b => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]")
+
+    page.emulate_media(color_scheme="dark")
+    dark = box.evaluate("b => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]")
+
+    assert light == ["rgb(29, 29, 31)", "rgb(253, 252, 249)"]
+    assert dark == ["rgb(236, 236, 239)", "rgb(22, 23, 26)"]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
 def test_widget_marks_host_post(page, blog, hub, make_entry):
     make_entry(name="Cat", title="Host post", url=blog.url + "/post.html")
     script = f'<script src="{hub["url"]}/embed/blogsync/1/widget.js" async></script>'

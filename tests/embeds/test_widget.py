@@ -185,3 +185,15 @@ def test_frame_query_count(client, topic, add_entries, django_assert_num_queries
         response = client.get(urls(topic)["frame"])
 
     assert response.content.decode().count("<li ") == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [10, 1000])
+def test_script_query_count(client, topic, add_entries, django_assert_num_queries, count):
+    add_entries(count)
+
+    # Only whether the topic exists: the script holds no data.
+    with django_assert_num_queries(1):
+        response = client.get(urls(topic)["script"])
+
+    assert response.status_code == 200

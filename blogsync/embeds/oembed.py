@@ -17,7 +17,9 @@ DEFAULT_HEIGHT = 400
 def _hub_origins(request) -> set[str]:
     """Return the origins a topic URL may have: SITE_URL's and this request's."""
     site = urlsplit(settings.SITE_URL)
-    return {f"{site.scheme}://{site.netloc}".lower(), request.build_absolute_uri("/")[:-1].lower()}
+    site_origin = f"{site.scheme}://{site.netloc}".lower()
+    request_origin = request.build_absolute_uri("/")[:-1].lower()
+    return {site_origin, request_origin}
 
 
 def _dimension(request, name: str, default: int):

@@ -41,7 +41,7 @@ def test_share_page_shows_lists_in_textareas(client, topic, make_entry):
     assert 'src="http://127.0.0.1:8000/embed/blogsync/1/widget.js" async' in areas[2]
     assert "<iframe" in areas[3]
     assert "Pending" not in response.content.decode()
-    assert response.content.decode().count("<textarea readonly") == 6
+    assert response.content.decode().count('<textarea class="snippet" readonly') == 6
 
 
 @pytest.mark.django_db
@@ -64,6 +64,21 @@ def test_share_page_marks_readers_post(client, topic, make_entry):
     assert "<li><strong>Bob: " in areas[0]
     assert "2. **Bob: [Other](https://bob.example/1)** (you are here)" in areas[1]
     assert "previous?from=https%3A%2F%2Fbob.example%2F1%2F" in areas[4]
+
+
+@pytest.mark.django_db
+def test_share_page_shows_html_source_as_text(client, topic, make_entry):
+    make_entry(
+        name="Ann & Co", title="Why <we> teach</textarea><script>", url="https://a.example/"
+    )
+
+    response = client.get(share_url(topic))
+
+    # What a reader sees in the textarea (unescaped once) is the HTML to paste.
+    areas = textareas(response)
+    assert "Ann &amp; Co: " in areas[0]
+    assert ">Why &lt;we&gt; teach&lt;/textarea&gt;&lt;script&gt;</a>" in areas[0]
+    assert "</textarea><script>" not in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -192,7 +192,7 @@ def test_frame_query_count(client, topic, add_entries, django_assert_num_queries
 def test_script_query_count(client, topic, add_entries, django_assert_num_queries, count):
     add_entries(count)
 
-    # Only whether the topic exists: the script holds no data.
+    # Only whether the topic exists: the script contains no data.
     with django_assert_num_queries(1):
         response = client.get(urls(topic)["script"])
 

@@ -5,13 +5,15 @@ carry no per-visitor token, so that an HTTP cache in front of the hub can serve 
 Forms live on pages of their own.
 """
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from blogsync.syncs.caching import public_page
 from blogsync.syncs.lists import approved_lines, numbered_lines
-from blogsync.syncs.models import Contributor, Entry, EntryStatus, Series, Topic
+from blogsync.syncs.models import Contributor, Entry, EntryStatus, Series, Topic, TopicState
 
 
 @public_page
@@ -56,14 +58,31 @@ def series_home(request, series):
     )
 
 
+def _get_topic(series_slug, number):
+    return get_object_or_404(
+        Topic.objects.select_related("series"), series__slug=series_slug, number=number
+    )
+
+
 @public_page
 def topic_detail(request, series, number):
-    topic = get_object_or_404(Topic.objects.select_related("series"), series__slug=series,
-                              number=number)
+    topic = _get_topic(series, number)
+    lines = approved_lines(topic)
+    state = topic.state
+    confirmed_signups = topic.signups.filter(confirmed_at__isnull=False).count()
+    # The HTML a writer copies to put the list on their own blog: absolute links, no
+    # classes, so that it looks right in any blog theme.
+    snippet = render_to_string(
+        "syncs/includes/list_snippet.html",
+        {"topic": topic, "series": topic.series, "lines": lines,
+         "site_url": settings.SITE_URL},
+    ) if lines else ""
     return render(
         request,
         "syncs/topic_detail.html",
-        {"series": topic.series, "topic": topic, "lines": approved_lines(topic)},
+        {"series": topic.series, "topic": topic, "lines": lines, "state": state,
+         "states": TopicState, "confirmed_signups": confirmed_signups,
+         "snippet": snippet},
     )
 
 
@@ -89,3 +108,43 @@ def contributor_detail(request, slug):
         "syncs/contributor_detail.html",
         {"contributor": contributor, "entries": entries},
     )
+
+
+@public_page
+def help_writers(request, series):
+    series = get_object_or_404(Series, slug=series)
+    current = series.topics.open_now().order_by("deadline").first()
+    return render(request, "syncs/help_writers.html", {"series": series, "current": current})
+
+
+@public_page
+def help_readers(request, series):
+    series = get_object_or_404(Series, slug=series)
+    return render(request, "syncs/help_readers.html", {"series": series})
+
+
+@public_page
+def signup_thanks(request, series, number):
+    topic = _get_topic(series, number)
+    return render(request, "syncs/signup_thanks.html", {"series": topic.series, "topic": topic})
+
+
+@public_page
+def submit_thanks(request, series, number):
+    topic = _get_topic(series, number)
+    return render(
+        request,
+        "syncs/submit_thanks.html",
+        {"series": topic.series, "topic": topic, "late": request.GET.get("late") == "1"},
+    )
+
+
+@public_page
+def propose_thanks(request, series):
+    series = get_object_or_404(Series, slug=series)
+    return render(request, "syncs/propose_thanks.html", {"series": series})
+
+
+@public_page
+def signup_link_sent(request):
+    return render(request, "syncs/signup_link_sent.html")

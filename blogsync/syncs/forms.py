@@ -30,15 +30,13 @@ class HttpUrlField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", URL_MAX_LENGTH)
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "max_length": (
-                    "This address is too long: it may have at most %(limit_value)d "
-                    "characters, and it has %(show_value)d."
-                ),
-            },
-        )
+        kwargs["error_messages"] = {
+            "max_length": (
+                "This address is too long: it may have at most %(limit_value)d "
+                "characters, and it has %(show_value)d."
+            ),
+            **kwargs.get("error_messages", {}),
+        }
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget):

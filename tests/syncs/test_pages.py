@@ -230,3 +230,22 @@ def test_unknown_topic_is_not_found(client, topic):
     assert client.get("/blogsync/99/").status_code == 404
     assert client.get("/blogsync/99/signup/").status_code == 404
     assert client.get("/nothing/propose/").status_code == 404
+
+
+def test_every_page_of_the_flow_has_one_h1(client, topic, make_entry):
+    import re
+
+    from blogsync.syncs.signups import make_token
+
+    entry = make_entry()
+    signup = SignUp.objects.create(topic=topic, contributor=entry.contributor)
+    urls = public_urls(topic, entry.contributor) + [
+        reverse("syncs:signup", kwargs={"series": "blogsync", "number": 1}),
+        reverse("syncs:submit_entry", kwargs={"series": "blogsync", "number": 1}),
+        reverse("syncs:propose", kwargs={"series": "blogsync"}),
+        reverse("syncs:confirm_signup", kwargs={"token": make_token(signup)}),
+        reverse("syncs:confirm_signup", kwargs={"token": "broken"}),
+    ]
+    for url in urls:
+        html = client.get(url).content.decode()
+        assert len(re.findall(r"<h1[\s>]", html)) == 1, url

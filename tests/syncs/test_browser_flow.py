@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connections
 from django.utils import timezone
 
 from blogsync.syncs.models import Entry, SignUp
@@ -39,6 +40,10 @@ def browser():
             yield browser
         finally:
             browser.close()
+            # Inside sync_playwright() Django sees another contextvars context, so the
+            # test body gets its own database connection, which Django's teardown
+            # never closes; PostgreSQL then refuses to drop the test database.
+            connections.close_all()
 
 
 @pytest.fixture

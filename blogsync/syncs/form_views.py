@@ -1,7 +1,7 @@
 """Pages with forms: sign up, confirm a sign-up, submit an entry, propose a topic.
 
 Anyone may use them without an account. Form pages carry a CSRF token, so they are
-never cached; after a successful POST each redirects to a thank-you page, which is a
+never cached. After a successful POST each redirects to a thank-you page, which is a
 public page like any other. A submission that fills the honeypot field gets the same
 redirect and is dropped with a log line.
 """
@@ -9,6 +9,7 @@ redirect and is dropped with a log line.
 import logging
 
 from django.conf import settings
+from django.db import IntegrityError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -48,7 +49,9 @@ def _closed_page(request, topic, action: str, state: TopicState):
 def _discard_robot(request, form_name: str, object_id) -> None:
     logger.info(
         "Discarded %s form for %s: honeypot filled (from %s)",
-        form_name, object_id, request.META.get("REMOTE_ADDR", "unknown address"),
+        form_name,
+        object_id,
+        request.META.get("REMOTE_ADDR", "unknown address"),
     )
 
 
@@ -86,10 +89,10 @@ def signup(request, series, number):
 
 @never_cache
 def submit_entry(request, series, number):
-    """Submit a post to a topic; it waits for a coordinator's approval.
+    """Submit a post to a topic, where it waits for a coordinator's approval.
 
     Posts arriving after the deadline are accepted and labelled late until the list
-    is published; before sign-up opens and after publication the form is closed.
+    is published. Before sign-up opens and after publication the form is closed.
     """
     topic = _get_topic(series, number)
     state = topic.state
@@ -107,7 +110,9 @@ def submit_entry(request, series, number):
             if entry is not None:
                 logger.info(
                     "Entry %s submitted by form to topic %s by contributor %s",
-                    entry.pk, topic.pk, entry.contributor_id,
+                    entry.pk,
+                    topic.pk,
+                    entry.contributor_id,
                 )
                 if entry.is_late:
                     thanks += "?late=1"
@@ -122,22 +127,32 @@ def submit_entry(request, series, number):
 def _store_entry(topic, form):
     """Add the form's entry, or put the duplicate message on the form and return None."""
     data = form.cleaned_data
-    contributor = find_or_create_contributor(data["name"], email=data["email"])
+    try:
+        contributor = find_or_create_contributor(data["name"], email=data["email"])
+    except IntegrityError:
+        # A simultaneous request created the contributor with this email address.
+        logger.info(
+            "Contributor for an entry to topic %s was created by a simultaneous "
+            "request; reusing it",
+            topic.pk,
+        )
+        contributor = find_or_create_contributor(data["name"], email=data["email"])
     try:
         return add_entry(
             topic, contributor, url=data["url"], title=data["title"], source=EntrySource.FORM
         )
     except DuplicateEntry as error:
         # Another submission of the same URL arrived between validation and saving.
-        logger.info("Entry for topic %s rejected as a duplicate of entry %s",
-                    topic.pk, error.existing.pk)
+        logger.info(
+            "Entry for topic %s rejected as a duplicate of entry %s", topic.pk, error.existing.pk
+        )
         form.add_error("url", form.duplicate_message(error.existing))
         return None
 
 
 @never_cache
 def propose(request, series):
-    """Propose a future topic; coordinators review proposals in the admin."""
+    """Propose a future topic, which coordinators review in the admin."""
     series = get_object_or_404(Series, slug=series)
     thanks = reverse("syncs:propose_thanks", kwargs={"series": series.slug})
 
@@ -186,8 +201,12 @@ def confirm_signup(request, token):
     return render(
         request,
         "syncs/signup_confirmed.html",
-        {"series": signup.topic.series, "topic": signup.topic, "signup": signup,
-         "now": timezone.now()},
+        {
+            "series": signup.topic.series,
+            "topic": signup.topic,
+            "signup": signup,
+            "now": timezone.now(),
+        },
     )
 
 

@@ -1,7 +1,7 @@
 """The public forms: sign up, submit an entry, propose a topic, ask for a new link.
 
-Each form carries a honeypot field that people never see; the views discard a
-submission that fills it. Validation messages are plain British English and sit next
+Each form carries a honeypot field that is hidden from people, and the views discard
+a submission that fills it. Validation messages are plain British English and sit next
 to the field they are about.
 """
 
@@ -21,8 +21,8 @@ URL_ERROR = "Enter the full address of the page, starting with https:// or http:
 class HttpUrlField(forms.CharField):
     """An absolute http or https URL.
 
-    Django's URLField also accepts ftp and adds a scheme to addresses without one; a
-    post's address must be absolute so that readers can follow it anywhere.
+    Django's URLField also accepts ftp and adds a scheme to addresses without one. A
+    post's address must be absolute, so that readers can follow it from anywhere.
     """
 
     widget = forms.URLInput
@@ -54,7 +54,7 @@ class PublicForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The honeypot is hidden with CSS and aria-hidden; a person never fills it.
+        # The honeypot is hidden with CSS and aria-hidden, so people do not fill it.
         self.fields[HONEYPOT_FIELD] = forms.CharField(
             required=False,
             label="Leave this field empty",
@@ -82,7 +82,7 @@ class PublicForm(forms.Form):
 
 
 def is_honeypot_filled(data) -> bool:
-    """Whether a submission filled the field that only robots see."""
+    """Check whether a submission filled the field that only robots see."""
     return bool(data.get(HONEYPOT_FIELD, "").strip())
 
 
@@ -95,6 +95,7 @@ class ContributorFieldsMixin(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
+        max_length=254,
         label="Your email address",
         help_text="Never shown on the site.",
         error_messages={
@@ -189,6 +190,7 @@ class ProposalForm(PublicForm):
     )
     proposer_email = forms.EmailField(
         required=False,
+        max_length=254,
         label="Your email address (optional)",
         help_text="Only the coordinators see it, in case they want to ask you something.",
         error_messages={"invalid": "Enter an email address such as name@example.org."},

@@ -9,7 +9,7 @@ import logging
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,13 +42,13 @@ def make_token(signup: SignUp) -> str:
 
 
 def confirmation_url(signup: SignUp) -> str:
-    """The absolute confirmation link, for use in an email read away from any request."""
+    """Build the absolute confirmation link, for an email read away from any request."""
     path = reverse("syncs:confirm_signup", kwargs={"token": make_token(signup)})
     return settings.SITE_URL + path
 
 
 def signup_id_from_token(token: str, *, max_age: int | None = None) -> int:
-    """Return the sign-up id in `token`.
+    """Verify `token` and return the sign-up id it carries.
 
     Raises ExpiredToken when `max_age` seconds have passed since signing, and
     InvalidToken when the signature does not match.
@@ -76,9 +76,19 @@ def sign_up(
     """Record a writer's sign-up to `topic` and queue the confirmation email.
 
     Signing up again with the same email address reuses the sign-up and sends a fresh
-    link. An existing contributor's name and blog are left unchanged, because anyone
-    can type anyone's email address into the form.
+    link. An existing contributor keeps their name, and only their blank profile
+    fields are filled in, because anyone can type anyone's email address into the form.
     """
+    try:
+        return _sign_up(topic, name, email, blog_url, social_handle, partner_opt_out)
+    except IntegrityError:
+        # A simultaneous sign-up with the same email address created the contributor
+        # or the sign-up first; the second attempt finds and reuses it.
+        logger.info("Sign-up for topic %s collided with a simultaneous one, retrying", topic.pk)
+        return _sign_up(topic, name, email, blog_url, social_handle, partner_opt_out)
+
+
+def _sign_up(topic, name, email, blog_url, social_handle, partner_opt_out) -> SignUp:
     from blogsync.syncs.tasks import send_signup_confirmation
 
     with transaction.atomic():
@@ -93,11 +103,14 @@ def sign_up(
             signup.partner_opt_out = partner_opt_out
             signup.save(update_fields=["partner_opt_out"])
         # The task row is written in the same transaction as the sign-up, so a worker
-        # never sees a task whose sign-up was rolled back.
+        # never runs a task whose sign-up was rolled back.
         send_signup_confirmation.enqueue(signup.pk)
     logger.info(
         "Sign-up %s for topic %s by contributor %s %s; confirmation email queued",
-        signup.pk, topic.pk, contributor.pk, "created" if created else "repeated",
+        signup.pk,
+        topic.pk,
+        contributor.pk,
+        "created" if created else "repeated",
     )
     return signup
 
@@ -115,13 +128,13 @@ def _fill_blank_profile(contributor: Contributor, *, blog_url: str, social_handl
 
 
 def confirm(signup_id: int) -> SignUp | None:
-    """Mark the sign-up confirmed; confirming it again changes nothing.
+    """Mark the sign-up confirmed. Confirming it again changes nothing.
 
     Returns None when the sign-up no longer exists.
     """
-    signup = SignUp.objects.select_related("topic__series", "contributor").filter(
-        pk=signup_id
-    ).first()
+    signup = (
+        SignUp.objects.select_related("topic__series", "contributor").filter(pk=signup_id).first()
+    )
     if signup is None:
         logger.warning("Confirmation for sign-up %s, which no longer exists", signup_id)
         return None
@@ -135,13 +148,15 @@ def confirm(signup_id: int) -> SignUp | None:
     if updated:
         logger.info(
             "Sign-up %s for topic %s by contributor %s confirmed",
-            signup.pk, signup.topic_id, signup.contributor_id,
+            signup.pk,
+            signup.topic_id,
+            signup.contributor_id,
         )
     return signup
 
 
 def renew_link(signup_id: int) -> bool:
-    """Queue a fresh confirmation email for a sign-up; False when it no longer exists."""
+    """Queue a fresh confirmation email for a sign-up, or return False if it is gone."""
     from blogsync.syncs.tasks import send_signup_confirmation
 
     if not SignUp.objects.filter(pk=signup_id).exists():

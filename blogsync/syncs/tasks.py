@@ -23,9 +23,7 @@ def send_signup_confirmation(signup_id: int) -> None:
     Running it twice sends two emails with two valid links, which is harmless.
     """
     signup = (
-        SignUp.objects.select_related("topic__series", "contributor")
-        .filter(pk=signup_id)
-        .first()
+        SignUp.objects.select_related("topic__series", "contributor").filter(pk=signup_id).first()
     )
     if signup is None:
         logger.warning("Not sending confirmation: sign-up %s no longer exists", signup_id)
@@ -48,5 +46,8 @@ def send_signup_confirmation(signup_id: int) -> None:
         },
     )
     message.send()
-    logger.info("Confirmation email for sign-up %s sent to contributor %s",
-                signup.pk, signup.contributor_id)
+    logger.info(
+        "Confirmation email for sign-up %s sent to contributor %s",
+        signup.pk,
+        signup.contributor_id,
+    )

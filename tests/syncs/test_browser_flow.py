@@ -40,9 +40,9 @@ def browser():
             yield browser
         finally:
             browser.close()
-            # Inside sync_playwright() Django sees another contextvars context, so the
-            # test body gets its own database connection, which Django's teardown
-            # never closes; PostgreSQL then refuses to drop the test database.
+            # Inside sync_playwright() Django runs in another contextvars context, so
+            # the test body gets its own database connection, which Django's teardown
+            # never closes. PostgreSQL then cannot drop the test database.
             connections.close_all()
 
 
@@ -64,8 +64,9 @@ def run_worker():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_writer_signs_up_confirms_submits_and_is_listed(live_server, browser, open_topic,
-                                                        settings):
+def test_writer_signs_up_confirms_submits_and_is_listed(
+    live_server, browser, open_topic, settings
+):
     settings.SITE_URL = live_server.url
     page = browser.new_page()
 
@@ -113,13 +114,16 @@ def test_writer_signs_up_confirms_submits_and_is_listed(live_server, browser, op
 
 
 @pytest.mark.django_db(transaction=True)
-def test_home_page_fits_a_phone_screen(live_server, browser, open_topic, make_entry,
-                                       tmp_path):
+def test_home_page_fits_a_phone_screen(live_server, browser, open_topic, make_entry, tmp_path):
     for n in range(5):
-        make_entry(topic=open_topic, name=f"Writer with a longish name {n}",
-                   title=f"A post title that goes on for quite a while, part {n}")
-    context = browser.new_context(viewport={"width": 375, "height": 812},
-                                  device_scale_factor=2, is_mobile=True)
+        make_entry(
+            topic=open_topic,
+            name=f"Writer with a longish name {n}",
+            title=f"A post title that goes on for quite a while, part {n}",
+        )
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True
+    )
     page = context.new_page()
     page.goto(live_server.url + "/blogsync/")
     page.screenshot(path=str(tmp_path / "home-phone.png"), full_page=True)

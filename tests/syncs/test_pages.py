@@ -92,8 +92,11 @@ def test_home_lists_latest_lists_newest_first(client, make_topic, make_entry):
 
 
 def test_home_without_current_topic_shows_next_one(client, make_topic):
-    make_topic(signup_opens_at=timezone.now() + timedelta(days=3),
-               deadline=timezone.now() + timedelta(days=20), title="Coming soon")
+    make_topic(
+        signup_opens_at=timezone.now() + timedelta(days=3),
+        deadline=timezone.now() + timedelta(days=20),
+        title="Coming soon",
+    )
     html = page(client, "/blogsync/")
     assert "Next: #blogsync 1" in html
     assert "Sign-up opens on" in html
@@ -140,8 +143,10 @@ def test_topic_page_links_forms_while_open(client, topic):
 
 
 def test_topic_page_after_deadline_links_only_submission(client, make_topic):
-    topic = make_topic(signup_opens_at=timezone.now() - timedelta(days=20),
-                       deadline=timezone.now() - timedelta(days=1))
+    topic = make_topic(
+        signup_opens_at=timezone.now() - timedelta(days=20),
+        deadline=timezone.now() - timedelta(days=1),
+    )
     html = page(client, topic.get_absolute_url())
     assert reverse("syncs:signup", kwargs={"series": "blogsync", "number": 1}) not in html
     assert reverse("syncs:submit_entry", kwargs={"series": "blogsync", "number": 1}) in html
@@ -150,9 +155,12 @@ def test_topic_page_after_deadline_links_only_submission(client, make_topic):
 
 def test_published_topic_page_links_no_form(client, make_topic, make_entry):
     now = timezone.now()
-    topic = make_topic(number=2, signup_opens_at=now - timedelta(days=30),
-                       deadline=now - timedelta(days=10),
-                       list_published_at=now - timedelta(days=5))
+    topic = make_topic(
+        number=2,
+        signup_opens_at=now - timedelta(days=30),
+        deadline=now - timedelta(days=10),
+        list_published_at=now - timedelta(days=5),
+    )
     make_entry(topic=topic)
     html = page(client, topic.get_absolute_url())
     assert "/blogsync/2/submit/" not in html
@@ -202,8 +210,12 @@ def test_contributor_page_lists_entries_across_months(client, make_topic, make_e
     october = make_topic(number=8, title="Marking", month=date(2013, 10, 1))
     first = make_entry(topic=september, name="Sue Cowley", title="Doors Open")
     make_entry(topic=october, contributor=first.contributor, title="The Editors")
-    make_entry(topic=october, contributor=first.contributor, title="Unapproved",
-               status=EntryStatus.PENDING)
+    make_entry(
+        topic=october,
+        contributor=first.contributor,
+        title="Unapproved",
+        status=EntryStatus.PENDING,
+    )
     html = page(client, first.contributor.get_absolute_url())
     assert "Doors Open" in html
     assert "The Editors" in html

@@ -95,7 +95,7 @@ def test_expired_link_renewal_queues_new_email(client, signup):
 
 
 @pytest.mark.django_db
-def test_renewal_with_tampered_token_is_refused(client, signup):
+def test_renewal_with_tampered_token_rejected(client, signup):
     token = signups.make_token(signup)
     forged = token.replace(f"{signup.pk}:", f"{signup.pk + 1}:", 1)
     response = client.post(reverse("syncs:renew_signup_link"), {"token": forged})
@@ -119,7 +119,7 @@ def test_renewal_needs_post(client):
     ],
     ids=["other id", "changed signature", "garbage", "id only"],
 )
-def test_tampered_link_is_refused_clearly(client, signup, change):
+def test_tampered_link_is_rejected(client, signup, change):
     token = change(signups.make_token(signup))
     response = client.get(reverse("syncs:confirm_signup", kwargs={"token": token}))
     assert response.status_code == 400
@@ -129,7 +129,7 @@ def test_tampered_link_is_refused_clearly(client, signup, change):
 
 
 @pytest.mark.django_db
-def test_link_from_another_salt_is_refused(client, signup):
+def test_link_from_another_salt_rejected(client, signup):
     from django.core.signing import TimestampSigner
 
     token = TimestampSigner(salt="something-else").sign(str(signup.pk))
@@ -138,7 +138,7 @@ def test_link_from_another_salt_is_refused(client, signup):
 
 
 @pytest.mark.django_db
-def test_link_to_deleted_signup_is_refused(client, signup):
+def test_link_to_deleted_signup_rejected(client, signup):
     path = confirm_path(signup)
     signup.delete()
     assert client.get(path).status_code == 400
@@ -226,8 +226,11 @@ def test_confirmation_email_goes_through_real_smtp(client, topic, settings, smtp
     assert envelope.rcpt_tos == ["sue@example.org"]
     received = message_from_bytes(envelope.content)
     assert received["Subject"] == "Confirm your sign-up for #blogsync 1"
-    parts = {part.get_content_type(): part.get_payload(decode=True).decode()
-             for part in received.walk() if not part.is_multipart()}
+    parts = {
+        part.get_content_type(): part.get_payload(decode=True).decode()
+        for part in received.walk()
+        if not part.is_multipart()
+    }
     assert "/signup/confirm/" in parts["text/plain"]
     assert "Confirm my sign-up" in parts["text/html"]
     task = DBTaskResult.objects.get()

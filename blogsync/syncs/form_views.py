@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from blogsync.syncs import signups
 from blogsync.syncs.forms import (
@@ -28,6 +29,8 @@ from blogsync.syncs.models import EntrySource, Proposal, Series, Topic, TopicSta
 from blogsync.syncs.services import DuplicateEntry, add_entry, find_or_create_contributor
 
 logger = logging.getLogger(__name__)
+
+require_form_methods = require_http_methods(["GET", "HEAD", "POST"])
 
 
 def _get_topic(series_slug: str, number: int) -> Topic:
@@ -56,6 +59,7 @@ def _discard_robot(request, form_name: str, object_id) -> None:
 
 
 @never_cache
+@require_form_methods
 def signup(request, series, number):
     """Sign up to write on a topic while it is open for sign-ups."""
     topic = _get_topic(series, number)
@@ -88,6 +92,7 @@ def signup(request, series, number):
 
 
 @never_cache
+@require_form_methods
 def submit_entry(request, series, number):
     """Submit a post to a topic, where it waits for a coordinator's approval.
 
@@ -151,6 +156,7 @@ def _store_entry(topic, form):
 
 
 @never_cache
+@require_form_methods
 def propose(request, series):
     """Propose a future topic, which coordinators review in the admin."""
     series = get_object_or_404(Series, slug=series)
@@ -177,6 +183,7 @@ def propose(request, series):
 
 
 @never_cache
+@require_http_methods(["GET", "HEAD"])
 def confirm_signup(request, token):
     """Confirm the sign-up named by a signed link from the confirmation email."""
     try:

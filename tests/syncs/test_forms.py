@@ -452,3 +452,9 @@ def test_forms_never_fail_on_any_text(client, topic, name, email, url, title, ex
     for path, data in posts:
         response = client.post(path, data)
         assert response.status_code in (200, 302), path
+
+
+def test_form_pages_reject_other_methods(client, topic):
+    assert client.put(signup_url(topic)).status_code == 405
+    assert client.delete(submit_url(topic)).status_code == 405
+    assert client.patch(propose_url(topic.series)).status_code == 405

@@ -79,6 +79,8 @@ def sign_up(
     link. An existing contributor keeps their name, and only their blank profile
     fields are filled in, because anyone can type anyone's email address into the form.
     """
+    # NOTE: nothing limits how often one address is sent a link, so repeated sign-ups
+    # can fill someone's inbox; a rate limit belongs in front of this function.
     try:
         return _sign_up(topic, name, email, blog_url, social_handle, partner_opt_out)
     except IntegrityError:

@@ -261,3 +261,9 @@ def test_every_page_of_the_flow_has_one_h1(client, topic, make_entry):
     for url in urls:
         html = client.get(url).content.decode()
         assert len(re.findall(r"<h1[\s>]", html)) == 1, url
+
+
+def test_navigation_marks_current_page(client, topic):
+    html = page(client, reverse("syncs:archive", kwargs={"series": "blogsync"}))
+    assert 'href="/blogsync/archive/" aria-current="page"' in html
+    assert html.count('aria-current="page"') == 1

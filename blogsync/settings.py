@@ -107,6 +107,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# The project-wide stylesheet lives outside any app, so the finders need its folder.
+STATICFILES_DIRS = [BASE_DIR / "blogsync" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from blogsync.syncs.caching import public_page
 from blogsync.syncs.lists import approved_lines, numbered_lines
-from blogsync.syncs.models import Contributor, Entry, EntryStatus, Series, Topic
+from blogsync.syncs.models import Contributor, Entry, EntryStatus, Series, Topic, TopicState
 
 
 @public_page
@@ -56,14 +56,23 @@ def series_home(request, series):
     )
 
 
+def _get_topic(series_slug, number):
+    return get_object_or_404(
+        Topic.objects.select_related("series"), series__slug=series_slug, number=number
+    )
+
+
 @public_page
 def topic_detail(request, series, number):
-    topic = get_object_or_404(Topic.objects.select_related("series"), series__slug=series,
-                              number=number)
+    topic = _get_topic(series, number)
+    lines = approved_lines(topic)
+    state = topic.state
+    confirmed_signups = topic.signups.filter(confirmed_at__isnull=False).count()
     return render(
         request,
         "syncs/topic_detail.html",
-        {"series": topic.series, "topic": topic, "lines": approved_lines(topic)},
+        {"series": topic.series, "topic": topic, "lines": lines, "state": state,
+         "states": TopicState, "confirmed_signups": confirmed_signups},
     )
 
 
@@ -89,3 +98,43 @@ def contributor_detail(request, slug):
         "syncs/contributor_detail.html",
         {"contributor": contributor, "entries": entries},
     )
+
+
+@public_page
+def help_writers(request, series):
+    series = get_object_or_404(Series, slug=series)
+    current = series.topics.open_now().order_by("deadline").first()
+    return render(request, "syncs/help_writers.html", {"series": series, "current": current})
+
+
+@public_page
+def help_readers(request, series):
+    series = get_object_or_404(Series, slug=series)
+    return render(request, "syncs/help_readers.html", {"series": series})
+
+
+@public_page
+def signup_thanks(request, series, number):
+    topic = _get_topic(series, number)
+    return render(request, "syncs/signup_thanks.html", {"series": topic.series, "topic": topic})
+
+
+@public_page
+def submit_thanks(request, series, number):
+    topic = _get_topic(series, number)
+    return render(
+        request,
+        "syncs/submit_thanks.html",
+        {"series": topic.series, "topic": topic, "late": request.GET.get("late") == "1"},
+    )
+
+
+@public_page
+def propose_thanks(request, series):
+    series = get_object_or_404(Series, slug=series)
+    return render(request, "syncs/propose_thanks.html", {"series": series})
+
+
+@public_page
+def signup_link_sent(request):
+    return render(request, "syncs/signup_link_sent.html")

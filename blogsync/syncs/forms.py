@@ -1,0 +1,204 @@
+"""The public forms: sign up, submit an entry, propose a topic, ask for a new link.
+
+Each form carries a honeypot field that is hidden from people, and the views discard
+a submission that fills it. Validation messages are plain British English and sit next
+to the field they are about.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.html import format_html
+
+from blogsync.syncs.services import find_duplicate
+
+URL_MAX_LENGTH = 1000
+HONEYPOT_FIELD = "hp_note"
+
+URL_ERROR = "Enter the full address of the page, starting with https:// or http://."
+
+
+class HttpUrlField(forms.CharField):
+    """An absolute http or https URL.
+
+    Django's URLField also accepts ftp and adds a scheme to addresses without one. A
+    post's address must be absolute, so that readers can follow it from anywhere.
+    """
+
+    widget = forms.URLInput
+    default_validators = [URLValidator(schemes=["http", "https"], message=URL_ERROR)]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", URL_MAX_LENGTH)
+        kwargs["error_messages"] = {
+            "max_length": (
+                "This address is too long: it may have at most %(limit_value)d "
+                "characters, and it has %(show_value)d."
+            ),
+            **kwargs.get("error_messages", {}),
+        }
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.setdefault("inputmode", "url")
+        attrs.setdefault("autocomplete", "url")
+        attrs.setdefault("spellcheck", "false")
+        return attrs
+
+
+class PublicForm(forms.Form):
+    """A form with a honeypot field and error descriptions for screen readers."""
+
+    required_css_class = "required"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The honeypot is hidden with CSS and aria-hidden, so people do not fill it.
+        self.fields[HONEYPOT_FIELD] = forms.CharField(
+            required=False,
+            label="Leave this field empty",
+            widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        )
+
+    def visible_public_fields(self):
+        return [field for field in self if field.name != HONEYPOT_FIELD]
+
+    def honeypot_field(self):
+        return self[HONEYPOT_FIELD]
+
+    def full_clean(self):
+        super().full_clean()
+        # Point each invalid input at its message, so that a screen reader reads the
+        # message when the input gets focus.
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            bound = self[name]
+            described_by = [f"{bound.auto_id}_error"]
+            if bound.help_text:
+                described_by.append(f"{bound.auto_id}_helptext")
+            self.fields[name].widget.attrs["aria-describedby"] = " ".join(described_by)
+
+
+def is_honeypot_filled(data) -> bool:
+    """Check whether a submission filled the field that only robots see."""
+    return bool(data.get(HONEYPOT_FIELD, "").strip())
+
+
+class ContributorFieldsMixin(forms.Form):
+    name = forms.CharField(
+        max_length=200,
+        label="Your name",
+        help_text="Shown in the list next to your post: a real name, a pseudonym or a handle.",
+        error_messages={"required": "Enter your name as you would like it to appear."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        max_length=254,
+        label="Your email address",
+        help_text="Never shown on the site.",
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address such as name@example.org.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class SignUpForm(ContributorFieldsMixin, PublicForm):
+    blog_url = HttpUrlField(
+        label="Your blog's address",
+        error_messages={"required": "Enter your blog's address."},
+    )
+    social_handle = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Your social media handle (optional)",
+        help_text="For example @name@example.social, so that others can tag you.",
+    )
+    partner_opt_out = forms.BooleanField(
+        required=False,
+        label="Please do not show links to my post on the partner's site too",
+    )
+
+    def __init__(self, *args, topic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topic = topic
+        if topic.partner_name or topic.partner_note:
+            partner = topic.partner_name or "our partner"
+            self.fields["partner_opt_out"].label = (
+                f"Please tick this if you don't want links to your post also to appear "
+                f"on {partner}'s site."
+            )
+        else:
+            del self.fields["partner_opt_out"]
+
+
+class EntryForm(ContributorFieldsMixin, PublicForm):
+    url = HttpUrlField(
+        label="Your post's address",
+        help_text="The address of the post itself, not of your blog's home page.",
+        error_messages={"required": "Enter your post's address."},
+    )
+    title = forms.CharField(
+        max_length=500,
+        label="Your post's title",
+        error_messages={"required": "Enter your post's title."},
+    )
+
+    field_order = ["url", "title", "name", "email"]
+
+    def __init__(self, *args, topic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topic = topic
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        existing = find_duplicate(self.topic, url)
+        if existing is not None:
+            raise ValidationError(self.duplicate_message(existing), code="duplicate")
+        return url
+
+    @staticmethod
+    def duplicate_message(existing):
+        return format_html(
+            'This post has already been submitted for this topic: <a href="{}">{}</a>.',
+            existing.url,
+            existing.title,
+        )
+
+
+class ProposalForm(PublicForm):
+    title = forms.CharField(
+        max_length=300,
+        label="Topic",
+        help_text="A question or a phrase that people can write a post about.",
+        error_messages={"required": "Enter the topic you would like to propose."},
+    )
+    description = forms.CharField(
+        required=False,
+        max_length=5000,
+        label="Why this topic? (optional)",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    proposer_name = forms.CharField(
+        max_length=200,
+        label="Your name",
+        error_messages={"required": "Enter your name."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    proposer_email = forms.EmailField(
+        required=False,
+        max_length=254,
+        label="Your email address (optional)",
+        help_text="Only the coordinators see it, in case they want to ask you something.",
+        error_messages={"invalid": "Enter an email address such as name@example.org."},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class RenewLinkForm(forms.Form):
+    """The expired confirmation token, posted back to ask for a fresh link."""
+
+    token = forms.CharField(max_length=200, widget=forms.HiddenInput)

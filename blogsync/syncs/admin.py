@@ -293,21 +293,12 @@ class EntryAdmin(admin.ModelAdmin):
         self._move_selected(request, queryset, 1)
 
     def _move_selected(self, request, queryset, step):
-        # Moving up, the highest entry goes first (and moving down, the lowest), so
-        # that neighbouring selected entries move together instead of swapping.
-        ids = list(queryset.order_by("topic_id", "position", "id").values_list("pk", flat=True))
-        if step > 0:
-            ids.reverse()
-        moved = 0
-        for pk in ids:
-            entry = Entry.objects.select_related("topic").get(pk=pk)
-            if moderation.move_entry_by(entry, step, request.user):
-                moved += 1
-        skipped = len(ids) - moved
+        ids = list(queryset.values_list("pk", flat=True))
+        moved = moderation.move_entries_up_or_down(ids, step, request.user)
         message = f"Moved {_count(moved, 'entry', 'entries')}."
-        if skipped:
-            message += (f" {_count(skipped, 'entry was', 'entries were')} already at the "
-                        "end of the list.")
+        if moved < len(ids):
+            message += (f" {_count(len(ids) - moved, 'entry was', 'entries were')} already "
+                        "at the end of the list.")
         self.message_user(request, message)
 
 

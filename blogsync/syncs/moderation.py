@@ -113,21 +113,39 @@ def record_entry_edit(entry: Entry, actor, changed_fields: list[str]) -> None:
                 ", ".join(changed_fields))
 
 
-def move_entry_by(entry: Entry, step: int, actor) -> bool:
-    """Move `entry` `step` places (negative: up) in its topic's list order.
+def move_entries_up_or_down(entry_ids, step: int, actor) -> int:
+    """Move each of the entries one place up (step -1) or down (step 1) in its topic.
 
-    Returns False without recording anything when the move would leave the list.
+    Selected neighbours move together as a block, and a block already at the end of
+    its list stays where it is. Returns the number of entries moved.
     """
+    if step not in (-1, 1):
+        raise ValueError(f"step must be -1 or 1, not {step!r}")
+    selected = set(entry_ids)
+    moved = 0
     with transaction.atomic():
-        order = list(
-            Entry.objects.select_for_update().filter(topic_id=entry.topic_id)
-            .order_by("position", "id").values_list("pk", flat=True)
-        )
-        target = order.index(entry.pk) + step
-        if not 0 <= target < len(order):
-            return False
-        move_entry(entry, target + 1, actor)
-    return True
+        topic_ids = set(Entry.objects.filter(pk__in=selected).values_list("topic_id", flat=True))
+        for topic_id in sorted(topic_ids):
+            order = list(
+                Entry.objects.select_for_update().filter(topic_id=topic_id)
+                .order_by("position", "id").values_list("pk", flat=True)
+            )
+            # Moving up, the first selected entry goes first (moving down, the last),
+            # so that each move leaves room for the next one.
+            indexes = [i for i, pk in enumerate(order) if pk in selected]
+            if step > 0:
+                indexes.reverse()
+            stuck = set()
+            for index in indexes:
+                target = index + step
+                if not 0 <= target < len(order) or order[target] in stuck:
+                    stuck.add(order[index])
+                    continue
+                entry = Entry.objects.get(pk=order[index])
+                move_entry(entry, target + 1, actor)
+                order[index], order[target] = order[target], order[index]
+                moved += 1
+    return moved
 
 
 def accept_proposal(proposal: Proposal, topic: Topic, actor) -> None:

@@ -3,8 +3,8 @@
 Coordinators are staff users in the Coordinators group (see coordinators.py) and all
 have the same rights over every topic. Every change to an entry or a proposal made
 here goes through blogsync.syncs.moderation, so that each one writes an AuditEvent
-naming the coordinator, and changelists select their related rows up front so that
-a page makes the same number of queries whatever the number of entries.
+naming the coordinator. Changelists select their related rows up front, so a page
+makes the same number of queries whatever the number of entries.
 """
 
 from django.contrib import admin, messages

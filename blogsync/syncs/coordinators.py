@@ -8,6 +8,8 @@ COORDINATORS_GROUP = "Coordinators"
 
 # Model name -> permission actions granted to the group. Coordinators reject entries
 # rather than delete them, so that the audit trail keeps every entry it names.
+# Migration 0002 applies a frozen copy of this dict. A later change reaches existing
+# databases through a new data migration, or when `create_coordinator` next runs.
 COORDINATOR_PERMISSIONS = {
     "series": ["view"],
     "topic": ["add", "change", "view"],
@@ -19,22 +21,20 @@ COORDINATOR_PERMISSIONS = {
 }
 
 
-def permission_codenames() -> list[str]:
-    return [
-        f"{action}_{model}"
-        for model, actions in COORDINATOR_PERMISSIONS.items()
-        for action in actions
-    ]
+def permission_codenames(granted=None) -> list[str]:
+    granted = COORDINATOR_PERMISSIONS if granted is None else granted
+    return [f"{action}_{model}" for model, actions in granted.items() for action in actions]
 
 
-def ensure_coordinators_group(group_model, permission_model):
-    """Create the group if missing and set its permissions to exactly the list above.
+def ensure_coordinators_group(group_model, permission_model, granted=None):
+    """Create the group if missing and set its permissions to exactly the list above,
+    removing any that were added to the group by hand.
 
-    Takes the models as arguments so that a migration can pass its historical ones.
-    Returns the group.
+    Takes the models (and optionally the permissions) as arguments so that a migration
+    can pass its historical models and a frozen copy of the list. Returns the group.
     """
     group, _ = group_model.objects.get_or_create(name=COORDINATORS_GROUP)
-    codenames = permission_codenames()
+    codenames = permission_codenames(granted)
     permissions = list(
         permission_model.objects.filter(
             content_type__app_label="syncs", codename__in=codenames

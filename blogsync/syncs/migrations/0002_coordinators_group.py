@@ -1,6 +1,18 @@
 from django.apps import apps as global_apps
 from django.db import migrations
 
+# A frozen copy of blogsync.syncs.coordinators.COORDINATOR_PERMISSIONS as it was when
+# this migration was written, so that later changes to the list cannot break it.
+COORDINATOR_PERMISSIONS = {
+    "series": ["view"],
+    "topic": ["add", "change", "view"],
+    "entry": ["add", "change", "view"],
+    "contributor": ["add", "change", "view"],
+    "signup": ["view"],
+    "proposal": ["change", "view"],
+    "auditevent": ["view"],
+}
+
 
 def create_coordinators_group(apps, schema_editor):
     # Permissions are normally created after all migrations have run (post_migrate),
@@ -14,7 +26,10 @@ def create_coordinators_group(apps, schema_editor):
 
     from blogsync.syncs.coordinators import ensure_coordinators_group
 
-    ensure_coordinators_group(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    ensure_coordinators_group(
+        apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"),
+        COORDINATOR_PERMISSIONS,
+    )
 
 
 def remove_coordinators_group(apps, schema_editor):

@@ -2,7 +2,7 @@
 
 The user starts without a usable password. The command prints a one-time link to set
 one (valid for PASSWORD_RESET_TIMEOUT seconds, three days by default, and only until
-the password is set), or asks for the password with --password-prompt.
+the password is set), or prompts for the password with --password-prompt.
 """
 
 import getpass

@@ -155,7 +155,7 @@ class EntryAdmin(admin.ModelAdmin):
 
     form = EntryAdminForm
     list_display = ["position", "title", "contributor", "topic", "status", "source",
-                    "review", "is_late", "submitted_at"]
+                    "review", "is_late"]
     list_display_links = ["title"]
     list_editable = ["position"]
     list_filter = ["status", "needs_review", "source", TopicListFilter, "is_late",

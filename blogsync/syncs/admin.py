@@ -89,6 +89,11 @@ class TopicAdmin(admin.ModelAdmin):
         ("Public page", {"fields": ["public_link", "entries_link"]}),
     ]
 
+    def get_queryset(self, request):
+        # Topic.__str__ reads the series: join it for the change page and for the
+        # autocomplete on the entry form, not only for the changelist.
+        return super().get_queryset(request).select_related("series")
+
     @admin.display(description="state")
     def state_label(self, topic):
         if topic.pk is None:

@@ -570,10 +570,10 @@ ADMIN_PAGE_QUERIES = {
     "entry search": (lambda topic: f"{ENTRY_CHANGELIST}?q=Post", 10),
     # filtered count, full count, rows with their series, the series filter choices
     "topic list": (lambda topic: reverse("admin:syncs_topic_changelist"), 8),
-    # the topic, its entries with their contributors, its series (for the public
-    # link), the series choices
+    # the topic with its series, its entries with their contributors, the series
+    # choices
     "topic page with its entries": (
-        lambda topic: reverse("admin:syncs_topic_change", args=[topic.pk]), 8),
+        lambda topic: reverse("admin:syncs_topic_change", args=[topic.pk]), 7),
     # filtered count, full count, rows with series and topic, the series filter choices
     "proposal list": (lambda topic: PROPOSAL_CHANGELIST, 8),
     # filtered count, full count, rows with actor, entry, topic and proposal, the
@@ -583,23 +583,38 @@ ADMIN_PAGE_QUERIES = {
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page", list(ADMIN_PAGE_QUERIES))
-def test_admin_page_queries_fixed(alice_client, alice, make_topic, page,
+def test_admin_page_queries_fixed(alice_client, alice, make_topic,
                                   django_assert_num_queries):
-    make_url, pinned = ADMIN_PAGE_QUERIES[page]
     topics = [make_topic(number=n, title=f"Topic {n}") for n in range(1, 4)]
-    url = make_url(topics[0])
+    urls = {page: make_url(topics[0]) for page, (make_url, _) in ADMIN_PAGE_QUERIES.items()}
 
     add_entries(topics, 0, 10, alice)
-    # The first request fills per-process caches (content types), so it is not counted.
-    alice_client.get(url)
-    with_ten = count_queries(alice_client, url)
+    for url in urls.values():
+        # The first request fills per-process caches (content types), so it is not
+        # counted.
+        alice_client.get(url)
+    with_ten = {page: count_queries(alice_client, url) for page, url in urls.items()}
 
     make_topic(number=4, title="Topic 4")
     add_entries(topics, 10, 990, alice)
     assert Entry.objects.count() == 1000
-    with_thousand = count_queries(alice_client, url)
+    with_thousand = {page: count_queries(alice_client, url) for page, url in urls.items()}
 
     assert with_ten == with_thousand
-    with django_assert_num_queries(pinned):
-        alice_client.get(url)
+    for page, (_, pinned) in ADMIN_PAGE_QUERIES.items():
+        with django_assert_num_queries(pinned):
+            alice_client.get(urls[page])
+
+
+@pytest.mark.django_db
+def test_topic_autocomplete_queries_fixed(alice_client, make_topic,
+                                          django_assert_num_queries):
+    for number in range(1, 21):
+        make_topic(number=number, title=f"Topic {number}")
+    url = reverse("admin:autocomplete") + "?app_label=syncs&model_name=entry&field_name=topic"
+    alice_client.get(url)
+    # session, user, the user's own and group permissions, the page of topics with
+    # their series, the count for pagination
+    with django_assert_num_queries(6):
+        response = alice_client.get(url)
+    assert len(response.json()["results"]) == 20

@@ -9,7 +9,7 @@ makes the same number of queries whatever the number of entries.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -39,6 +39,10 @@ from blogsync.syncs.models import (
 admin.site.site_header = "blogsync administration"
 admin.site.site_title = "blogsync administration"
 admin.site.index_title = "Coordination"
+
+
+# A URL typed without a scheme gets https:// (Django 5.2 assumes http:// and warns).
+URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
 def _count(number: int, singular: str, plural: str) -> str:
@@ -140,6 +144,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(Contributor)
 class ContributorAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = ["name", "blog_url"]
     search_fields = ["name", "email", "blog_url"]
 
@@ -159,6 +164,7 @@ class EntryAdmin(admin.ModelAdmin):
     """
 
     form = EntryAdminForm
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = ["position", "title", "contributor", "topic", "status", "source",
                     "review", "is_late"]
     list_display_links = ["title"]

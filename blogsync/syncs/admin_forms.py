@@ -6,6 +6,7 @@ from datetime import date
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.db import models
 
 from blogsync.syncs.models import Entry, Series, Topic
 from blogsync.syncs.services import find_duplicate
@@ -32,9 +33,18 @@ class TopicAdminForm(forms.ModelForm):
         }
 
 
+def _assume_https(db_field, **kwargs):
+    # The admin replaces this callback with its own, which applies the same choice
+    # through formfield_overrides; this one covers the class as it is declared.
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
 class EntryAdminForm(forms.ModelForm):
     class Meta:
         model = Entry
+        formfield_callback = _assume_https
         fields = [
             "topic", "contributor", "url", "title", "position", "status", "source",
             "needs_review", "review_note", "partner_opt_out", "is_late", "submitted_at",

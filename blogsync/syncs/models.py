@@ -319,6 +319,15 @@ class Entry(models.Model):
         self.normalised_url = normalise_url(self.url) if self.url else ""
         super().save(*args, **kwargs)
 
+    @property
+    def link_url(self) -> str:
+        """The URL if it is safe to put in a link (http or https), else an empty string.
+
+        Forms accept only http(s), but imports and the admin can store other schemes,
+        and a `javascript:` link must never reach a page."""
+        scheme = self.url.split(":", 1)[0].lower() if ":" in self.url else ""
+        return self.url if scheme in {"http", "https"} else ""
+
 
 class ProposalStatus(models.TextChoices):
     NEW = "new", "New"

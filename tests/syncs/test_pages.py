@@ -264,3 +264,11 @@ def test_navigation_marks_current_page(client, topic):
     html = page(client, reverse("syncs:archive", kwargs={"series": "blogsync"}))
     assert 'href="/blogsync/archive/" aria-current="page"' in html
     assert html.count('aria-current="page"') == 1
+
+
+def test_non_http_entry_url_is_not_a_link(client, topic, make_entry):
+    entry = make_entry(title="Sneaky", url="javascript:alert(1)")
+    for url in [topic.get_absolute_url(), entry.contributor.get_absolute_url()]:
+        html = page(client, url)
+        assert "javascript:alert(1)" not in html
+        assert "Sneaky" in html

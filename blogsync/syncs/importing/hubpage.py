@@ -27,6 +27,7 @@ text before the first link is the author, each link one post) or
 
 import difflib
 import re
+from collections import defaultdict
 from datetime import date
 
 from django.utils.text import slugify
@@ -60,9 +61,8 @@ PARTNER = re.compile(
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december"]
 MAX_TAGLINE_LENGTH = 200
-# Names this alike (difflib ratio of their keys) are pointed out for review; short keys
-# are skipped because they match too easily ("cav" and "cavmaths" are two people).
-SIMILAR_NAME_RATIO = 0.92
+# Names whose keys differ by one letter are pointed out for review. Shorter keys are
+# skipped because they match too easily ("Cav" and "@srcav" are two people).
 SIMILAR_NAME_MIN_LENGTH = 8
 
 
@@ -378,19 +378,28 @@ def display_names(archive: ParsedArchive) -> dict[str, str]:
 
 
 def flag_similar_names(archive: ParsedArchive) -> None:
-    """Flag posts whose author's name is nearly the same as another author's.
+    """Flag posts whose author's key differs from another author's by one letter.
 
     "Laura McInerny" and "Laura McInerney" become two contributors, because only names
-    with the same key are merged automatically; the note asks a person to decide.
+    with the same key are merged automatically; the note asks a person to decide. Keys
+    that become equal after dropping at most one letter from each are found through a
+    table of those variants, in time linear in the number of names.
     """
     names = archive.display_names
-    keys = sorted(key for key in names if len(key) >= SIMILAR_NAME_MIN_LENGTH)
+    by_variant: dict[str, set[str]] = defaultdict(set)
+    for key in names:
+        if len(key) < SIMILAR_NAME_MIN_LENGTH:
+            continue
+        by_variant[key].add(key)
+        for index in range(len(key)):
+            by_variant[key[:index] + key[index + 1:]].add(key)
     similar: dict[str, str] = {}
-    for index, key in enumerate(keys):
-        for other in keys[index + 1:]:
-            if difflib.SequenceMatcher(None, key, other).ratio() >= SIMILAR_NAME_RATIO:
+    for keys in by_variant.values():
+        for key in sorted(keys):
+            other = min((k for k in keys if k != key), default=None)
+            if other is not None:
                 similar.setdefault(key, other)
-                similar.setdefault(other, key)
+
     for topic in archive.topics:
         for entry in topic.entries:
             other = similar.get(name_key(entry.author))

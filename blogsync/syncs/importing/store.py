@@ -80,11 +80,13 @@ class _Importer:
         self.progress = progress
         self.summary = ImportSummary(notes=list(archive.notes))
         self.contributors: dict[str, Contributor] = {}
+        self.slugs: set[str] = set()
 
     def run(self) -> ImportSummary:
         self.summary.series = self._series()
         for contributor in Contributor.objects.order_by("pk").only("pk", "name", "slug"):
             self.contributors.setdefault(name_key(contributor.name), contributor)
+            self.slugs.add(contributor.slug)
         existing = {topic.number: topic for topic in self.summary.series.topics.all()}
         for parsed in self.archive.topics:
             topic = self._topic(parsed, existing.get(parsed.number))
@@ -172,16 +174,33 @@ class _Importer:
             self.summary.topics_unchanged += 1
         return topic
 
-    def _contributor(self, entry: ParsedEntry) -> Contributor:
-        key = name_key(entry.author)
-        contributor = self.contributors.get(key)
-        if contributor is None:
-            name = self.archive.display_names.get(key, entry.author)
-            contributor = Contributor.objects.create(name=_clip(name, 200))
+    def _create_contributors(self, entries: list[ParsedEntry]) -> None:
+        """Create the contributors of `entries` that do not exist yet, in one query."""
+        new = []
+        for entry in entries:
+            key = name_key(entry.author)
+            if key in self.contributors:
+                continue
+            name = _clip(self.archive.display_names.get(key, entry.author), 200)
+            contributor = Contributor(name=name, slug=self._unique_slug(name))
             self.contributors[key] = contributor
-            self.summary.contributors_created += 1
-            logger.debug("Contributor %s created by import", contributor.pk)
-        return contributor
+            new.append(contributor)
+        # bulk_create skips Contributor.save(), so the slug is set above, made unique
+        # against the slugs loaded at the start of the import.
+        Contributor.objects.bulk_create(new, batch_size=BULK_BATCH_SIZE)
+        self.summary.contributors_created += len(new)
+        if new:
+            logger.info("Import created contributors %s",
+                        ", ".join(str(contributor.pk) for contributor in new))
+
+    def _unique_slug(self, name: str) -> str:
+        base = slugify(name)[:200] or "contributor"
+        candidate, suffix = base, 2
+        while candidate in self.slugs:
+            candidate = f"{base}-{suffix}"
+            suffix += 1
+        self.slugs.add(candidate)
+        return candidate
 
     def _entries(self, topic: Topic, parsed: ParsedTopic) -> None:
         stored = list(topic.entries.all())
@@ -191,9 +210,10 @@ class _Importer:
         approved_at = topic.list_published_at or submitted_at
         new_entries = []
 
+        self._create_contributors(parsed.entries)
         for item in parsed.entries:
             self._note_flag(parsed, item)
-            contributor = self._contributor(item)
+            contributor = self.contributors[name_key(item.author)]
             title = _clip(item.title, 500)
             if title != item.title:
                 item.flag("The title was longer than 500 characters and was shortened.")

@@ -23,9 +23,16 @@ from blogsync.syncs.models import (
 BUNDLED = Path(__file__).resolve().parents[2] / "data" / "hub-page-2014.txt"
 
 MONTHS = {
-    1: date(2013, 1, 1), 2: date(2013, 2, 1), 3: date(2013, 3, 1), 4: date(2013, 4, 1),
-    5: date(2013, 5, 1), 6: date(2013, 6, 1), 7: date(2013, 9, 1), 8: date(2013, 10, 1),
-    9: date(2013, 11, 1), 10: date(2014, 1, 1),
+    1: date(2013, 1, 1),
+    2: date(2013, 2, 1),
+    3: date(2013, 3, 1),
+    4: date(2013, 4, 1),
+    5: date(2013, 5, 1),
+    6: date(2013, 6, 1),
+    7: date(2013, 9, 1),
+    8: date(2013, 10, 1),
+    9: date(2013, 11, 1),
+    10: date(2014, 1, 1),
 }
 # Numbered lines in the file, per topic; topics 2, 5 and 6 have no list.
 SOURCE_LINES = {10: 10, 9: 8, 8: 23, 7: 18, 4: 28, 3: 29, 1: 37, 2: 0, 5: 0, 6: 0}
@@ -48,8 +55,11 @@ def output(db):
 
 
 def entry_at(number: int, position: int) -> list[Entry]:
-    return list(Entry.objects.filter(topic__number=number, position=position)
-                .select_related("contributor").order_by("id"))
+    return list(
+        Entry.objects.filter(topic__number=number, position=position)
+        .select_related("contributor")
+        .order_by("id")
+    )
 
 
 def test_parser_counts_numbered_lines_per_topic():
@@ -94,8 +104,9 @@ def test_imported_entries_are_approved_without_links(output):
 
 
 def test_entries_keep_list_order(output):
-    titles = list(Topic.objects.get(number=10).entries.in_list_order()
-                  .values_list("position", "title"))
+    titles = list(
+        Topic.objects.get(number=10).entries.in_list_order().values_list("position", "title")
+    )
     assert titles[0] == (1, "Dear Tristram.")
     assert titles[9] == (10, "An Open Letter to Tristram Hunt…")
     assert [position for position, _ in titles] == list(range(1, 11))
@@ -158,11 +169,19 @@ def test_current_topic_invitation_and_partner(output):
         (10, 8, "Dawn Cox", "The Purpose of Schools."),
         (10, 4, "Nancy", "An Open Letter to Mr Tristram Hunt, Shadow Education Secretary."),
         (7, 16, "Cav", "An education to change the world"),
-        (1, 23, "BishopErasmus",
-         "The Universal Panacea? The number one shift in UK education I wish to see in my "
-         "lifetime"),
-        (7, 3, "Andy Day",
-         "The Purpose of Education? -Not so much filling up empty vessels, as empty chairs"),
+        (
+            1,
+            23,
+            "BishopErasmus",
+            "The Universal Panacea? The number one shift in UK education I wish to see in my "
+            "lifetime",
+        ),
+        (
+            7,
+            3,
+            "Andy Day",
+            "The Purpose of Education? -Not so much filling up empty vessels, as empty chairs",
+        ),
     ],
 )
 def test_glued_lines_split_and_flagged(output, number, position, author, title):
@@ -194,7 +213,8 @@ def test_empty_author_gets_placeholder(output):
 def test_comma_and_splits_two_posts(output):
     entries = entry_at(8, 17)
     assert [entry.title for entry in entries] == [
-        "Make your ‘marking policy’ a ‘feedback policy’", "Dirty Work"
+        "Make your ‘marking policy’ a ‘feedback policy’",
+        "Dirty Work",
     ]
     assert {entry.contributor.name for entry in entries} == {"Alex Quigley"}
 
@@ -202,11 +222,13 @@ def test_comma_and_splits_two_posts(output):
 def test_and_before_second_title_splits_and_flags(output):
     fawcett = entry_at(8, 22)
     assert [entry.title for entry in fawcett] == [
-        "Understanding why feedback doesn’t stick", "Using methods to make feedback stick"
+        "Understanding why feedback doesn’t stick",
+        "Using methods to make feedback stick",
     ]
     chivers = entry_at(9, 8)
     assert [entry.title for entry in chivers] == [
-        "Parents and Schools", "What do parents want from schools?"
+        "Parents and Schools",
+        "What do parents want from schools?",
     ]
     for entry in [*fawcett, *chivers]:
         assert entry.needs_review
@@ -260,8 +282,12 @@ def test_nearly_equal_names_are_flagged_not_merged(output):
         (1, 6, "Les Misérables"),
         (4, 25, "Progress, ’til there’s nothing left to gain."),
         (10, 10, "An Open Letter to Tristram Hunt…"),
-        (1, 5, "A\u00a0Letter to Mr Gove – The number one shift in UK Education I wish to see "
-               "in my lifetime"),
+        (
+            1,
+            5,
+            "A\u00a0Letter to Mr Gove – The number one shift in UK Education I wish to see "
+            "in my lifetime",
+        ),
         (3, 9, "“Buffeted by the weather"),
     ],
 )
@@ -307,7 +333,8 @@ def test_existing_topic_is_merged_not_overwritten(series, make_topic):
     topic.refresh_from_db()
     assert topic.title == "Letters to Tristram Hunt"
     assert topic.alternative_titles == [
-        "Dear Mr Tristram Hunt", "Dear Tristram Hunt, Shadow Secretary of State for Education"
+        "Dear Mr Tristram Hunt",
+        "Dear Tristram Hunt, Shadow Secretary of State for Education",
     ]
     assert topic.partner_name == "Labourteachers"
     assert topic.invitation.startswith("Blogsync and its contributors")

@@ -16,9 +16,11 @@ HTML_PAGE = """<!doctype html>
 <h2>#blogsync 10: “Dear Mr Tristram Hunt”</h2>
 <ol>
   <li>David Ellis: <a href="https://ellis.example.org/dear-tristram/">Dear Tristram.</a></li>
-  <li><a href="https://keenan.example.org/thoughts">Amy Keenan: Dear Mr Tristram Hunt, These are my thoughts about teaching.</a></li>
+  <li><a href="https://keenan.example.org/thoughts">Amy Keenan: Dear Mr Tristram Hunt,
+    These are my thoughts about teaching.</a></li>
   <li><a href="https://cox.example.org/purpose">Dawn CoxThe Purpose of Schools.</a></li>
-  <li>Alex Quigley: <a href="https://quigley.example.org/policy">Make your ‘marking policy’ a ‘feedback policy’</a>, and <a href="https://quigley.example.org/dirty">Dirty Work</a></li>
+  <li>Alex Quigley: <a href="https://quigley.example.org/policy">Make your ‘marking policy’
+    a ‘feedback policy’</a>, and <a href="https://quigley.example.org/dirty">Dirty Work</a></li>
   <li>: <a href="https://unknown.example.org/progress">Progress – The diagnostic cycle</a></li>
   <li>Secret Teacher: <a href="javascript:alert(1)">An Open Letter to Tristram Hunt…</a></li>
   <li>Sue Cowley: Have a Little Faith.</li>
@@ -36,8 +38,13 @@ HTML_PAGE = """<!doctype html>
 
 JSON_ARCHIVE = {
     "version": 1,
-    "series": {"slug": "letters", "name": "Letters", "hashtag": "#letters",
-               "tagline": "Monthly letters.", "description": "We write letters."},
+    "series": {
+        "slug": "letters",
+        "name": "Letters",
+        "hashtag": "#letters",
+        "tagline": "Monthly letters.",
+        "description": "We write letters.",
+    },
     "topics": [
         {
             "number": 1,
@@ -48,8 +55,11 @@ JSON_ARCHIVE = {
             "partner_name": "Teachers' Union",
             "partner_note": "Organised with the Teachers' Union.",
             "entries": [
-                {"author": "Amy Keenan", "title": "My thoughts",
-                 "url": "https://keenan.example.org/thoughts?utm_source=x"},
+                {
+                    "author": "Amy Keenan",
+                    "title": "My thoughts",
+                    "url": "https://keenan.example.org/thoughts?utm_source=x",
+                },
                 {"author": "Michael Tidd", "title": "Dear Mr Hunt."},
                 {"author": "amy keenan", "title": "A second letter"},
                 {"author": "", "title": "Anonymous letter"},
@@ -227,17 +237,27 @@ def test_json_matches_entry_by_normalised_url(db, json_file, tmp_path):
         ("[]", "top level must be a JSON object"),
         ('{"topics": "none"}', "topics is missing or is not a list"),
         ('{"topics": [{"number": 1, "month": "2024-03"}]}', r"topics\[0\].title is missing"),
-        ('{"topics": [{"number": 0, "month": "2024-03", "title": "T"}]}',
-         r"topics\[0\].number must be a positive"),
+        (
+            '{"topics": [{"number": 0, "month": "2024-03", "title": "T"}]}',
+            r"topics\[0\].number must be a positive",
+        ),
         ('{"topics": [{"number": 1, "month": "March", "title": "T"}]}', "is not a month"),
-        ('{"topics": [{"number": 1, "month": "2024-03", "title": "T", "entires": []}]}',
-         "unknown field “entires”"),
-        ('{"topics": [{"number": 1, "month": "2024-03", "title": "T", '
-         '"entries": [{"author": "A"}]}]}', r"topics\[0\].entries\[0\].title is missing"),
+        (
+            '{"topics": [{"number": 1, "month": "2024-03", "title": "T", "entires": []}]}',
+            "unknown field “entires”",
+        ),
+        (
+            '{"topics": [{"number": 1, "month": "2024-03", "title": "T", '
+            '"entries": [{"author": "A"}]}]}',
+            r"topics\[0\].entries\[0\].title is missing",
+        ),
         ('{"version": 2, "topics": []}', "version 2 is not supported"),
         ('{"topics": []}', "no topics were found"),
-        ('{"topics": [{"number": 1, "month": "2024-03", "title": "T", '
-         '"deadline": "2024-03-31T23:59"}]}', "needs a UTC offset"),
+        (
+            '{"topics": [{"number": 1, "month": "2024-03", "title": "T", '
+            '"deadline": "2024-03-31T23:59"}]}',
+            "needs a UTC offset",
+        ),
     ],
 )
 def test_bad_json_is_command_error(db, tmp_path, content, message):
@@ -297,8 +317,20 @@ def large_hub_page(topics: int, lines_per_topic: int) -> str:
     parts.append("6 Archive\n\n")
     for number in range(1, topics + 1):
         year, month = 2000 + (number - 1) // 12, (number - 1) % 12
-        month_name = ["January", "February", "March", "April", "May", "June", "July",
-                      "August", "September", "October", "November", "December"][month]
+        month_name = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ][month]
         parts.append(f"  {number}. {month_name} {year}: Topic number {number}\n")
     return "".join(parts)
 

@@ -32,23 +32,55 @@ def test_name_key_keeps_letters_and_digits(spelling, key):
     ("line", "openings", "author", "title"),
     [
         ("Dawn CoxThe Purpose of Schools.", [], "Dawn Cox", "The Purpose of Schools."),
-        ("NancyAn Open Letter to Mr Tristram Hunt, Shadow Education Secretary.", [],
-         "Nancy", "An Open Letter to Mr Tristram Hunt, Shadow Education Secretary."),
+        (
+            "NancyAn Open Letter to Mr Tristram Hunt, Shadow Education Secretary.",
+            [],
+            "Nancy",
+            "An Open Letter to Mr Tristram Hunt, Shadow Education Secretary.",
+        ),
         ("CavAn education to change the world", [], "Cav", "An education to change the world"),
-        ("cherrylkdA letter to Tristram Hunt MP.", [], "cherrylkd",
-         "A letter to Tristram Hunt MP."),
-        ("BishopErasmusThe Universal Panacea? The number one shift", UNIVERSAL,
-         "BishopErasmus", "The Universal Panacea? The number one shift"),
-        ("@TeacherToolkitThe Universal Panacea? CPD", UNIVERSAL, "@TeacherToolkit",
-         "The Universal Panacea? CPD"),
-        ("Andy Day\u00a0The Purpose of Education? -Not so much", ["The Purpose"], "Andy Day",
-         "The Purpose of Education? -Not so much"),
-        ("Tim TaylorTrivium: the answer to the purpose of education?", [], "Tim Taylor",
-         "Trivium: the answer to the purpose of education?"),
-        ("Laura McInernyThe Quick, The Weird, and The Thorough: How I Mark Student Work", [],
-         "Laura McInerny", "The Quick, The Weird, and The Thorough: How I Mark Student Work"),
-        ("Tom RileyImproving feedback in a 1:1 environment", [], "Tom Riley",
-         "Improving feedback in a 1:1 environment"),
+        (
+            "cherrylkdA letter to Tristram Hunt MP.",
+            [],
+            "cherrylkd",
+            "A letter to Tristram Hunt MP.",
+        ),
+        (
+            "BishopErasmusThe Universal Panacea? The number one shift",
+            UNIVERSAL,
+            "BishopErasmus",
+            "The Universal Panacea? The number one shift",
+        ),
+        (
+            "@TeacherToolkitThe Universal Panacea? CPD",
+            UNIVERSAL,
+            "@TeacherToolkit",
+            "The Universal Panacea? CPD",
+        ),
+        (
+            "Andy Day\u00a0The Purpose of Education? -Not so much",
+            ["The Purpose"],
+            "Andy Day",
+            "The Purpose of Education? -Not so much",
+        ),
+        (
+            "Tim TaylorTrivium: the answer to the purpose of education?",
+            [],
+            "Tim Taylor",
+            "Trivium: the answer to the purpose of education?",
+        ),
+        (
+            "Laura McInernyThe Quick, The Weird, and The Thorough: How I Mark Student Work",
+            [],
+            "Laura McInerny",
+            "The Quick, The Weird, and The Thorough: How I Mark Student Work",
+        ),
+        (
+            "Tom RileyImproving feedback in a 1:1 environment",
+            [],
+            "Tom Riley",
+            "Improving feedback in a 1:1 environment",
+        ),
     ],
 )
 def test_glued_line_is_split_and_flagged(line, openings, author, title):
@@ -63,14 +95,26 @@ def test_glued_line_is_split_and_flagged(line, openings, author, title):
     ("line", "author", "title"),
     [
         ("David Ellis: Dear Tristram.", "David Ellis", "Dear Tristram."),
-        ("PedagogintheMachine: The Purpose of Education? Ask Malala Yousafzai",
-         "PedagogintheMachine", "The Purpose of Education? Ask Malala Yousafzai"),
-        ("Ross McGill: Share: Tool for demonstrating Rapid Progress", "Ross McGill",
-         "Share: Tool for demonstrating Rapid Progress"),
-        ("E Tomazde Vasconcelos:\u00a0“It’s when they know more", "E Tomazde Vasconcelos",
-         "“It’s when they know more"),
-        ("Lynne Moore (Superstylynne): “Buffeted by the weather",
-         "Lynne Moore (Superstylynne)", "“Buffeted by the weather"),
+        (
+            "PedagogintheMachine: The Purpose of Education? Ask Malala Yousafzai",
+            "PedagogintheMachine",
+            "The Purpose of Education? Ask Malala Yousafzai",
+        ),
+        (
+            "Ross McGill: Share: Tool for demonstrating Rapid Progress",
+            "Ross McGill",
+            "Share: Tool for demonstrating Rapid Progress",
+        ),
+        (
+            "E Tomazde Vasconcelos:\u00a0“It’s when they know more",
+            "E Tomazde Vasconcelos",
+            "“It’s when they know more",
+        ),
+        (
+            "Lynne Moore (Superstylynne): “Buffeted by the weather",
+            "Lynne Moore (Superstylynne)",
+            "“Buffeted by the weather",
+        ),
     ],
 )
 def test_colon_line_is_read_without_flag(line, author, title):
@@ -103,24 +147,48 @@ def test_line_without_any_split_point_keeps_whole_text():
 @pytest.mark.parametrize(
     ("title", "titles", "flagged"),
     [
-        ("Make your ‘marking policy’ a ‘feedback policy’, and Dirty Work",
-         ["Make your ‘marking policy’ a ‘feedback policy’", "Dirty Work"], False),
-        ("Understanding why feedback doesn’t stick and\u00a0Using methods to make feedback stick",
-         ["Understanding why feedback doesn’t stick", "Using methods to make feedback stick"],
-         True),
-        ("Parents and Schools and What do parents want from schools?",
-         ["Parents and Schools", "What do parents want from schools?"], True),
-        ("Marking for the Masses and Feedback for the Future",
-         ["Marking for the Masses and Feedback for the Future"], True),
-        ("Making Progress in my Classroom and How I Show it.",
-         ["Making Progress in my Classroom and How I Show it."], True),
-        ("The Quick, The Weird, and The Thorough: How I Mark Student Work",
-         ["The Quick, The Weird, and The Thorough: How I Mark Student Work"], False),
-        ("Parent Power, Partnership and Pushiness", ["Parent Power, Partnership and Pushiness"],
-         False),
+        (
+            "Make your ‘marking policy’ a ‘feedback policy’, and Dirty Work",
+            ["Make your ‘marking policy’ a ‘feedback policy’", "Dirty Work"],
+            False,
+        ),
+        (
+            "Understanding why feedback doesn’t stick and\u00a0"
+            "Using methods to make feedback stick",
+            ["Understanding why feedback doesn’t stick", "Using methods to make feedback stick"],
+            True,
+        ),
+        (
+            "Parents and Schools and What do parents want from schools?",
+            ["Parents and Schools", "What do parents want from schools?"],
+            True,
+        ),
+        (
+            "Marking for the Masses and Feedback for the Future",
+            ["Marking for the Masses and Feedback for the Future"],
+            True,
+        ),
+        (
+            "Making Progress in my Classroom and How I Show it.",
+            ["Making Progress in my Classroom and How I Show it."],
+            True,
+        ),
+        (
+            "The Quick, The Weird, and The Thorough: How I Mark Student Work",
+            ["The Quick, The Weird, and The Thorough: How I Mark Student Work"],
+            False,
+        ),
+        (
+            "Parent Power, Partnership and Pushiness",
+            ["Parent Power, Partnership and Pushiness"],
+            False,
+        ),
         ("Labels and Leavers", ["Labels and Leavers"], False),
-        ("Clarifying roles and responsibilities", ["Clarifying roles and responsibilities"],
-         False),
+        (
+            "Clarifying roles and responsibilities",
+            ["Clarifying roles and responsibilities"],
+            False,
+        ),
     ],
 )
 def test_split_titles(title, titles, flagged):

@@ -66,8 +66,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 FORMATS = ("text", "html", "json")
-_EXTENSIONS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html",
-               ".json": "json"}
+_EXTENSIONS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".json": "json"}
 _HTML_MARKERS = ("<html", "<body", "<h1", "<h2", "<h3", "<ol", "<ul", "<li", "<p>", "<p ")
 
 
@@ -113,8 +112,9 @@ def parse_archive(text: str, file_format: str) -> ParsedArchive:
     elif file_format == "text":
         archive = read_hub_page(text_lines(text))
     else:
-        raise ArchiveImportError(f"“{file_format}” is not a known format; use one of "
-                                 f"{', '.join(FORMATS)}.")
+        raise ArchiveImportError(
+            f"“{file_format}” is not a known format; use one of {', '.join(FORMATS)}."
+        )
     if not archive.topics:
         raise ArchiveFormatError(
             "no topics were found. A hub page needs headings such as "
@@ -124,8 +124,9 @@ def parse_archive(text: str, file_format: str) -> ParsedArchive:
     return archive
 
 
-def import_archive_file(path: Path, *, series_slug: str | None = None,
-                        file_format: str = "auto", progress_factory=None) -> ImportSummary:
+def import_archive_file(
+    path: Path, *, series_slug: str | None = None, file_format: str = "auto", progress_factory=None
+) -> ImportSummary:
     """Read, parse and store the archive in `path`.
 
     `progress_factory(total)`, if given, returns a tqdm-like progress bar for the
@@ -140,8 +141,13 @@ def import_archive_file(path: Path, *, series_slug: str | None = None,
         archive = parse_archive(text, file_format)
     except ArchiveFormatError as error:
         raise ArchiveFormatError(f"{path} ({file_format}): {error}") from None
-    logger.info("Parsed %s as %s: %s topics, %s entries", path, file_format,
-                len(archive.topics), archive.entry_count)
+    logger.info(
+        "Parsed %s as %s: %s topics, %s entries",
+        path,
+        file_format,
+        len(archive.topics),
+        archive.entry_count,
+    )
 
     progress = progress_factory(archive.entry_count) if progress_factory else None
     try:

@@ -51,15 +51,25 @@ TOPIC_HEADING = re.compile(r"^#(?P<tag>[\w-]+)\s+(?P<number>\d+)\s*:\s*(?P<title
 CURRENT_TOPIC = re.compile(
     r"^current topic\s*\((?P<month>[^)]*)\)\s*:\s*(?P<title>.+?)\s*$", re.IGNORECASE
 )
-ARCHIVE_ITEM = re.compile(
-    r"^(?P<month>[^\W\d_]+)\.?\s+(?P<year>\d{4})\s*:\s*(?P<title>.+?)\s*$"
-)
+ARCHIVE_ITEM = re.compile(r"^(?P<month>[^\W\d_]+)\.?\s+(?P<year>\d{4})\s*:\s*(?P<title>.+?)\s*$")
 PARTNER = re.compile(
     r"\b(?:in conjunction|in partnership|together|in association) with (?P<name>[^.,;:]+)",
     re.IGNORECASE,
 )
-MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
-          "september", "october", "november", "december"]
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 MAX_TAGLINE_LENGTH = 200
 # Names whose keys differ by one letter are pointed out for review. Shorter keys are
 # skipped because they match too easily ("Cav" and "@srcav" are two people).
@@ -156,8 +166,9 @@ class _PageReader:
             series.hashtag = f"#{heading['tag']}"
             series.name = series.hashtag
         if number in self.topics:
-            self.note(line.line, f"a second list for topic {number}; its lines are added "
-                                 "to the first")
+            self.note(
+                line.line, f"a second list for topic {number}; its lines are added to the first"
+            )
         topic = self.topics.setdefault(number, ParsedTopic(number, where=f"line {line.line}"))
         topic.add_title(unquote(heading["title"]))
         self.list_items.setdefault(number, [])
@@ -168,8 +179,11 @@ class _PageReader:
         if misspelt:
             self.note(line.line, misspelt)
         if not month:
-            self.note(line.line, f"no month could be read in “{match['month']}”; the current "
-                                 "topic line was left out")
+            self.note(
+                line.line,
+                f"no month could be read in “{match['month']}”; the current "
+                "topic line was left out",
+            )
             return
         self.current = (month, unquote(match["title"]), line.line)
 
@@ -193,7 +207,8 @@ class _PageReader:
             self.note(line.line, f"no month and year could be read in “{line.text[:80]}”")
             return
         self.archive_items[line.item_number] = (
-            date(int(match["year"]), month, 1), match["title"].strip()
+            date(int(match["year"]), month, 1),
+            match["title"].strip(),
         )
 
 
@@ -257,8 +272,11 @@ def _add_current_topic(reader: _PageReader) -> None:
     topic.add_title(title)
     latest = max((month for month, _ in reader.archive_items.values()), default=None)
     if latest is None:
-        reader.note(line, f"the current topic's year is unknown because the archive section "
-                          f"is missing; topic {number} has no month")
+        reader.note(
+            line,
+            f"the current topic's year is unknown because the archive section "
+            f"is missing; topic {number} has no month",
+        )
     else:
         year = latest.year if month > latest.month else latest.year + 1
         topic.month = date(year, month, 1)
@@ -289,8 +307,9 @@ def _known_name_keys(list_items: dict[int, list[SourceLine]]) -> set[str]:
     return keys
 
 
-def _entries_of_item(item: SourceLine, known_keys: set[str],
-                     openings: list[str]) -> list[ParsedEntry]:
+def _entries_of_item(
+    item: SourceLine, known_keys: set[str], openings: list[str]
+) -> list[ParsedEntry]:
     where = f"line {item.line}"
     position = item.item_number or 0
     if item.links and (item.text_before_links or len(item.links) > 1):
@@ -307,9 +326,15 @@ def _entries_of_item(item: SourceLine, known_keys: set[str],
         notes.append("The line reads like several posts but has one link; kept as one post.")
     entries = []
     for title in titles:
-        entry = ParsedEntry(author=reading.author, title=title, position=position,
-                            url=url, where=where, line=item.line,
-                            author_guessed=reading.author_guessed)
+        entry = ParsedEntry(
+            author=reading.author,
+            title=title,
+            position=position,
+            url=url,
+            where=where,
+            line=item.line,
+            author_guessed=reading.author_guessed,
+        )
         for note in [*notes, url_note]:
             if note:
                 entry.flag(note)
@@ -323,7 +348,7 @@ def _title_part(text: str, reading) -> str:
     if text.startswith(":"):
         return text[1:].strip()
     if reading.author != UNKNOWN_AUTHOR and text.startswith(reading.author):
-        return text[len(reading.author):].lstrip(": ").strip()
+        return text[len(reading.author) :].lstrip(": ").strip()
     return text
 
 
@@ -334,8 +359,14 @@ def _entries_of_linked_item(item: SourceLine, where: str, position: int) -> list
     entries = []
     for link in item.links:
         url, url_note = checked_url(link.href)
-        entry = ParsedEntry(author=author or UNKNOWN_AUTHOR, title=link.text,
-                            position=position, url=url, where=where, line=item.line)
+        entry = ParsedEntry(
+            author=author or UNKNOWN_AUTHOR,
+            title=link.text,
+            position=position,
+            url=url,
+            where=where,
+            line=item.line,
+        )
         if not author:
             entry.author_guessed = True
             entry.flag(f"The author's name is missing; listed under “{UNKNOWN_AUTHOR}”.")
@@ -358,8 +389,10 @@ def flag_repeated_authors(topic: ParsedTopic) -> None:
             continue  # Already flagged as having no name.
         first = first_position.setdefault(key, entry.position)
         if first != entry.position:
-            entry.flag(f"“{entry.author}” is also on line {first} of this list, so the hub "
-                       f"shows this post on that line too.")
+            entry.flag(
+                f"“{entry.author}” is also on line {first} of this list, so the hub "
+                f"shows this post on that line too."
+            )
 
 
 def display_names(archive: ParsedArchive) -> dict[str, str]:
@@ -392,7 +425,7 @@ def flag_similar_names(archive: ParsedArchive) -> None:
             continue
         by_variant[key].add(key)
         for index in range(len(key)):
-            by_variant[key[:index] + key[index + 1:]].add(key)
+            by_variant[key[:index] + key[index + 1 :]].add(key)
     similar: dict[str, str] = {}
     for keys in by_variant.values():
         for key in sorted(keys):
@@ -404,5 +437,7 @@ def flag_similar_names(archive: ParsedArchive) -> None:
         for entry in topic.entries:
             other = similar.get(name_key(entry.author))
             if other:
-                entry.flag(f"The name “{entry.author}” is nearly the same as “{names[other]}” "
-                           "elsewhere in the file; they may be one person.")
+                entry.flag(
+                    f"The name “{entry.author}” is nearly the same as “{names[other]}” "
+                    "elsewhere in the file; they may be one person."
+                )

@@ -27,8 +27,7 @@ TITLE_OPENERS = frozenset(
     "would will dear my our your this these".split()
 )
 QUESTION_WORDS = frozenset(
-    "what why how who when where which is are do does did can could should would will"
-    .split()
+    "what why how who when where which is are do does did can could should would will".split()
 )
 # A name of more words than this is unlikely; longer heads are searched for a title.
 MAX_NAME_WORDS = 5
@@ -62,14 +61,16 @@ def camel_boundaries(text: str) -> list[int]:
     return [
         index
         for index in range(1, len(text))
-        if text[index].isupper() and text[index - 1].islower()
-        and not _is_mc_prefix(text, index)
+        if text[index].isupper() and text[index - 1].islower() and not _is_mc_prefix(text, index)
     ]
 
 
 def _space_boundaries(text: str) -> list[int]:
-    return [index for index in range(1, len(text))
-            if text[index - 1].isspace() and not text[index].isspace()]
+    return [
+        index
+        for index in range(1, len(text))
+        if text[index - 1].isspace() and not text[index].isspace()
+    ]
 
 
 # The page has non-breaking spaces after some colons and between some words; they
@@ -83,7 +84,7 @@ def _partition_colon(text: str) -> tuple[str, str, str]:
     match = _COLON.search(text)
     if match is None:
         return text, "", ""
-    return text[:match.start()], match.group(), text[match.end():]
+    return text[: match.start()], match.group(), text[match.end() :]
 
 
 def _has_space(text: str) -> bool:
@@ -114,7 +115,7 @@ def _glued_note(how: str) -> str:
 def split_glued(text: str, known_keys: set[str], openings: list[str]) -> GluedSplit | None:
     """Split "NameTitle" into name and title, or return None if no split is found."""
     words = text.split()
-    name_zone = len(" ".join(words[:MAX_NAME_WORDS + 1]))
+    name_zone = len(" ".join(words[: MAX_NAME_WORDS + 1]))
     camel = [index for index in camel_boundaries(text) if index <= name_zone]
 
     # 1. A name known from a "Name: Title" line elsewhere. Space boundaries count only
@@ -124,8 +125,11 @@ def split_glued(text: str, known_keys: set[str], openings: list[str]) -> GluedSp
     for index in sorted(candidates, reverse=True):
         author = text[:index].strip()
         if author and name_key(author) in known_keys and text[index:].strip():
-            return GluedSplit(author, text[index:].strip(),
-                              _glued_note(f"after “{author}”, a name seen elsewhere in the file"))
+            return GluedSplit(
+                author,
+                text[index:].strip(),
+                _glued_note(f"after “{author}”, a name seen elsewhere in the file"),
+            )
 
     # 2. Where lower case meets upper case, in the first word that has such a place. In
     # "BishopErasmusThe" or "@TeacherToolkitThe" the last one of that word ends the
@@ -134,12 +138,14 @@ def split_glued(text: str, known_keys: set[str], openings: list[str]) -> GluedSp
         space = _WHITESPACE.search(text, camel[0])
         first_word_end = space.start() if space else len(text)
         in_word = [index for index in camel if index < first_word_end]
-        chosen = next((index for index in in_word if _starts_with_any(text[index:], openings)),
-                      in_word[-1])
+        chosen = next(
+            (index for index in in_word if _starts_with_any(text[index:], openings)), in_word[-1]
+        )
         author, title = text[:chosen].strip(), text[chosen:].strip()
         if author and title:
-            return GluedSplit(author, title,
-                              _glued_note(f"after “{author}”, where lower case meets upper case"))
+            return GluedSplit(
+                author, title, _glued_note(f"after “{author}”, where lower case meets upper case")
+            )
 
     # 3. Before the first words of the topic's title ("Andy Day The Purpose of ...").
     for index in _space_boundaries(text):
@@ -148,8 +154,9 @@ def split_glued(text: str, known_keys: set[str], openings: list[str]) -> GluedSp
         if _starts_with_any(text[index:], openings):
             author, title = text[:index].strip(), text[index:].strip()
             opening = next(o for o in openings if text[index:].casefold().startswith(o.casefold()))
-            return GluedSplit(author, title,
-                              _glued_note(f"before “{opening}”, the opening of the topic's title"))
+            return GluedSplit(
+                author, title, _glued_note(f"before “{opening}”, the opening of the topic's title")
+            )
     return None
 
 
@@ -208,7 +215,8 @@ def read_list_line(text: str, known_keys: set[str], openings: list[str]) -> Line
 def _read_author(text: str, known_keys: set[str], openings: list[str]) -> LineReading:
     if text.startswith(":"):
         return LineReading(
-            UNKNOWN_AUTHOR, [text[1:].strip()],
+            UNKNOWN_AUTHOR,
+            [text[1:].strip()],
             [f"The author's name is missing; listed under “{UNKNOWN_AUTHOR}”."],
             author_guessed=True,
         )
@@ -225,7 +233,8 @@ def _read_author(text: str, known_keys: set[str], openings: list[str]) -> LineRe
         # Nothing better was found: trust the colon.
         return LineReading(head, [tail.strip()])
     return LineReading(
-        UNKNOWN_AUTHOR, [text],
+        UNKNOWN_AUTHOR,
+        [text],
         [f"No author could be told apart from the title; listed under “{UNKNOWN_AUTHOR}”."],
         author_guessed=True,
     )
@@ -280,9 +289,9 @@ def _split_comma_and(title: str) -> list[str]:
     rest = title
     while True:
         match = _COMMA_AND.search(rest)
-        if match is None or "," in rest[:match.start()]:
+        if match is None or "," in rest[: match.start()]:
             break
-        left, rest = rest[:match.start()].strip(), rest[match.end():].strip()
+        left, rest = rest[: match.start()].strip(), rest[match.end() :].strip()
         if not left or not rest:
             return [title]
         parts.append(left)
@@ -303,7 +312,7 @@ def _split_plain_and(part: str) -> tuple[list[str], list[str]]:
         match = _AND_CAPITAL.search(part, search_from)
         if match is None:
             break
-        left, right = part[start:match.start()], part[match.end():]
+        left, right = part[start : match.start()], part[match.end() :]
         search_from = match.end()
         if "," in left:
             continue  # "Progress, Fun and Phonemes": a list inside one title.
@@ -312,8 +321,9 @@ def _split_plain_and(part: str) -> tuple[list[str], list[str]]:
             continue  # "Labels and Leavers": one title.
         if _reads_as_second_title(left, right):
             titles.append(left.strip())
-            notes.append(f"Read as two posts, split before “and {right_first}”; check that "
-                         "they are two.")
+            notes.append(
+                f"Read as two posts, split before “and {right_first}”; check that they are two."
+            )
             start = match.end()
         else:
             notes.append(f"May be two posts joined by “and {right_first}”; kept as one title.")

@@ -22,18 +22,22 @@ def progress_bar_factory(enabled: bool):
     def make(total: int):
         if not enabled or not (sys.stderr.isatty() or total >= LARGE_IMPORT_ENTRIES):
             return None
-        return tqdm(total=total, unit="entry", desc="Importing", file=sys.stderr,
-                    mininterval=0.5)
+        return tqdm(total=total, unit="entry", desc="Importing", file=sys.stderr, mininterval=0.5)
 
     return make
 
 
-def run_import(command, path: str, *, series_slug: str | None, file_format: str,
-               progress: bool) -> ImportSummary:
+def run_import(
+    command, path: str, *, series_slug: str | None, file_format: str, progress: bool
+) -> ImportSummary:
     """Import `path` for a management command, turning every failure into CommandError."""
     try:
-        summary = import_archive_file(path, series_slug=series_slug, file_format=file_format,
-                                      progress_factory=progress_bar_factory(progress))
+        summary = import_archive_file(
+            path,
+            series_slug=series_slug,
+            file_format=file_format,
+            progress_factory=progress_bar_factory(progress),
+        )
     except ArchiveImportError as error:
         logger.error("Import of %s failed: %s", path, error)
         raise CommandError(str(error)) from None
@@ -48,14 +52,23 @@ def run_import(command, path: str, *, series_slug: str | None, file_format: str,
 
 def write_summary(out, path: str, summary: ImportSummary) -> None:
     series = summary.series
-    state = ("series created" if summary.series_created
-             else "series details filled in" if summary.series_updated else "existing series")
+    state = (
+        "series created"
+        if summary.series_created
+        else "series details filled in"
+        if summary.series_updated
+        else "existing series"
+    )
     out.write(f"Imported {path} into {series.hashtag} ({series.slug}, {state}).")
-    out.write(f"Topics: {summary.topics_created} created, {summary.topics_updated} updated, "
-              f"{summary.topics_unchanged} unchanged.")
+    out.write(
+        f"Topics: {summary.topics_created} created, {summary.topics_updated} updated, "
+        f"{summary.topics_unchanged} unchanged."
+    )
     out.write(f"Contributors: {summary.contributors_created} created.")
-    out.write(f"Entries: {summary.entries_created} created, {summary.entries_updated} given "
-              f"a link, {summary.entries_present} already present.")
+    out.write(
+        f"Entries: {summary.entries_created} created, {summary.entries_updated} given "
+        f"a link, {summary.entries_present} already present."
+    )
     if summary.notes:
         out.write("Notes on the file:")
         for note in summary.notes:

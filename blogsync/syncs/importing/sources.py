@@ -45,8 +45,7 @@ def text_lines(text: str) -> list[SourceLine]:
             continue
         item = _ITEM.match(raw)
         if item:
-            lines.append(SourceLine(number, "item", item["text"],
-                                    item_number=int(item["number"])))
+            lines.append(SourceLine(number, "item", item["text"], item_number=int(item["number"])))
             continue
         if _TOPIC_HEADING.match(stripped):
             lines.append(SourceLine(number, "heading", stripped))
@@ -109,12 +108,16 @@ def html_lines(text: str) -> list[SourceLine]:
 
 
 def _html_item(tag: Tag, content: str, line: int) -> SourceLine:
-    links = [Link(_clean(anchor.get_text("")), anchor.get("href", "").strip())
-             for anchor in tag.find_all("a") if _clean(anchor.get_text(""))]
+    links = [
+        Link(_clean(anchor.get_text("")), anchor.get("href", "").strip())
+        for anchor in tag.find_all("a")
+        if _clean(anchor.get_text(""))
+    ]
     first = tag.find("a")
     before = _clean(_text_before(tag, first)) if first is not None else ""
-    return SourceLine(line, "item", content, item_number=_item_number(tag), links=links,
-                      text_before_links=before)
+    return SourceLine(
+        line, "item", content, item_number=_item_number(tag), links=links, text_before_links=before
+    )
 
 
 def _text_before(container: Tag, anchor: Tag) -> str:

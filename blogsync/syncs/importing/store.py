@@ -52,9 +52,15 @@ class ImportSummary:
 
     @property
     def changed(self) -> bool:
-        return bool(self.series_created or self.series_updated or self.topics_created
-                    or self.topics_updated or self.contributors_created
-                    or self.entries_created or self.entries_updated)
+        return bool(
+            self.series_created
+            or self.series_updated
+            or self.topics_created
+            or self.topics_updated
+            or self.contributors_created
+            or self.entries_created
+            or self.entries_updated
+        )
 
 
 def published_month_dates(month: date, zone) -> tuple[datetime, datetime, datetime]:
@@ -70,7 +76,7 @@ def published_month_dates(month: date, zone) -> tuple[datetime, datetime, dateti
 
 
 def _clip(text: str, max_length: int) -> str:
-    return text if len(text) <= max_length else text[:max_length - 1] + "…"
+    return text if len(text) <= max_length else text[: max_length - 1] + "…"
 
 
 class _Importer:
@@ -98,8 +104,7 @@ class _Importer:
         slug = self.series_slug or parsed.slug or DEFAULT_SERIES_SLUG
         if slugify(slug) != slug:
             raise ArchiveFormatError(
-                f"“{slug}” is not a valid series slug; use lower-case letters, digits and "
-                "hyphens"
+                f"“{slug}” is not a valid series slug; use lower-case letters, digits and hyphens"
             )
         series = Series.objects.filter(slug=slug).first()
         if series is None:
@@ -140,18 +145,28 @@ class _Importer:
             "partner_name": _clip(parsed.partner_name, 200),
         }
         if len(parsed.title) > 300:
-            self.summary.notes.append(f"{parsed.where}: the title of topic {parsed.number} is "
-                                      "longer than 300 characters and was shortened")
+            self.summary.notes.append(
+                f"{parsed.where}: the title of topic {parsed.number} is "
+                "longer than 300 characters and was shortened"
+            )
         title = _clip(parsed.title, 300)
 
         if topic is None:
             topic = Topic.objects.create(
-                series=series, number=parsed.number, month=parsed.month, title=title,
-                alternative_titles=list(parsed.alternative_titles), **values,
+                series=series,
+                number=parsed.number,
+                month=parsed.month,
+                title=title,
+                alternative_titles=list(parsed.alternative_titles),
+                **values,
             )
             self.summary.topics_created += 1
-            logger.info("Topic %s (series %s, number %s) created by import", topic.pk,
-                        series.pk, parsed.number)
+            logger.info(
+                "Topic %s (series %s, number %s) created by import",
+                topic.pk,
+                series.pk,
+                parsed.number,
+            )
             return topic
 
         changed = []
@@ -190,8 +205,10 @@ class _Importer:
         Contributor.objects.bulk_create(new, batch_size=BULK_BATCH_SIZE)
         self.summary.contributors_created += len(new)
         if new:
-            logger.info("Import created contributors %s",
-                        ", ".join(str(contributor.pk) for contributor in new))
+            logger.info(
+                "Import created contributors %s",
+                ", ".join(str(contributor.pk) for contributor in new),
+            )
 
     def _unique_slug(self, name: str) -> str:
         base = slugify(name)[:200] or "contributor"
@@ -224,11 +241,18 @@ class _Importer:
                 self._merge_link(match, item)
             else:
                 entry = Entry(
-                    topic=topic, contributor=contributor, url=item.url,
-                    normalised_url=normalised, title=title, position=item.position,
-                    source=EntrySource.IMPORT, status=EntryStatus.APPROVED,
-                    needs_review=item.needs_review, review_note=_clip(item.review_note, 500),
-                    submitted_at=submitted_at, approved_at=approved_at,
+                    topic=topic,
+                    contributor=contributor,
+                    url=item.url,
+                    normalised_url=normalised,
+                    title=title,
+                    position=item.position,
+                    source=EntrySource.IMPORT,
+                    status=EntryStatus.APPROVED,
+                    needs_review=item.needs_review,
+                    review_note=_clip(item.review_note, 500),
+                    submitted_at=submitted_at,
+                    approved_at=approved_at,
                 )
                 new_entries.append(entry)
                 by_author_title[(contributor.pk, title)] = entry
@@ -244,8 +268,11 @@ class _Importer:
             logger.info("Topic %s: import created %s entries", topic.pk, len(created))
         flagged_ids = [entry.pk for entry in created if entry.needs_review]
         if flagged_ids:
-            logger.info("Topic %s: imported entries %s need review", topic.pk,
-                        ", ".join(str(pk) for pk in flagged_ids))
+            logger.info(
+                "Topic %s: imported entries %s need review",
+                topic.pk,
+                ", ".join(str(pk) for pk in flagged_ids),
+            )
 
     def _merge_link(self, entry: Entry, item: ParsedEntry) -> None:
         if item.url and not entry.url and entry.pk is not None:
@@ -264,8 +291,9 @@ class _Importer:
             self.summary.flagged.append(text)
 
 
-def store_archive(archive: ParsedArchive, *, series_slug: str | None = None,
-                  progress=None) -> ImportSummary:
+def store_archive(
+    archive: ParsedArchive, *, series_slug: str | None = None, progress=None
+) -> ImportSummary:
     """Store `archive` in one transaction and return what was created and updated.
 
     `progress`, if given, is a tqdm-like object whose update(1) is called per entry.

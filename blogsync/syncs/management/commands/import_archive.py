@@ -15,17 +15,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--series",
             help="Slug of the series to import into; it is created if missing. Default: "
-                 "the series named in the file, else blogsync.",
+            "the series named in the file, else blogsync.",
         )
         parser.add_argument(
-            "--format", choices=["auto", *FORMATS], default="auto",
+            "--format",
+            choices=["auto", *FORMATS],
+            default="auto",
             help="The file format. Default: from the extension, else from the content.",
         )
         parser.add_argument(
-            "--no-progress", action="store_true",
+            "--no-progress",
+            action="store_true",
             help="Do not show a progress bar on stderr.",
         )
 
     def handle(self, *args, **options):
-        run_import(self, options["file"], series_slug=options["series"],
-                   file_format=options["format"], progress=not options["no_progress"])
+        run_import(
+            self,
+            options["file"],
+            series_slug=options["series"],
+            file_format=options["format"],
+            progress=not options["no_progress"],
+        )

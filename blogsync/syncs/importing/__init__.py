@@ -3,8 +3,8 @@
 `manage.py import_archive FILE` and `manage.py load_initial_archive FILE` call
 import_archive_file(). Three formats are read (see docs/import-format.md):
 
-- text: a copy of a hub page as plain text, like data/hub-page-2014.txt (hubpage.py
-  says which parts are read and how broken lines are repaired);
+- text: a copy of a hub page as plain text, like data/hub-page-2014.txt. The hubpage
+  module documents which parts are read and how broken lines are repaired.
 - html: the same page as HTML, where list items may carry links to the posts;
 - json: the format below, for archives exported from elsewhere.
 

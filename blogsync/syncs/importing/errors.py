@@ -1,5 +1,5 @@
 class ArchiveImportError(Exception):
-    """The archive cannot be imported; the message says what is wrong and where."""
+    """The archive cannot be imported. The message names what is wrong and where."""
 
 
 class ArchiveFormatError(ArchiveImportError):

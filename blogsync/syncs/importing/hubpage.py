@@ -14,9 +14,9 @@ What it contains, in the order found there:
 - an "Archive" section: "1. January 2013: A Universal Panacea? ...", where the item
   number is the topic number. Month names are read leniently ("Feburary"), with a note.
 
-The archive gives the months of the older topics; the current topic is the highest
-numbered one not in the archive (or the one after the archive), in the first month of
-its name after the archive's last month. The list heading is kept as a topic's title and
+The archive gives the months of the older topics. The current topic is the highest
+numbered one not in the archive (or the one after the archive). Its month is the first
+month of its name after the archive's last month. The list heading is kept as a topic's title and
 the archive's and the current-topic line's names become alternative titles.
 
 In HTML the same parts are headings (h1-h6), paragraphs (p) and list items (li). A list
@@ -117,7 +117,7 @@ def _section_of(heading: str) -> str:
 
 
 def _is_prose(paragraph: str) -> bool:
-    """Whether a paragraph is a sentence, not an image caption or a sub-heading."""
+    """Return whether a paragraph is a sentence, not an image caption or a sub-heading."""
     return paragraph.rstrip("”’\"' ").endswith((".", "!", "?", "…"))
 
 
@@ -379,8 +379,8 @@ def _entries_of_linked_item(item: SourceLine, where: str, position: int) -> list
 def flag_repeated_authors(topic: ParsedTopic) -> None:
     """Flag a post whose author already has an earlier line in the same list.
 
-    The hub numbers writers, not posts, so it shows both posts on the earlier line
-    (see blogsync.syncs.lists); the list then has one line fewer than the source.
+    The hub numbers writers, not posts, so it shows both posts on the earlier line (see
+    blogsync.syncs.lists). The hub's list then has one line fewer than the source.
     """
     first_position: dict[str, int] = {}
     for entry in topic.entries:
@@ -414,9 +414,9 @@ def flag_similar_names(archive: ParsedArchive) -> None:
     """Flag posts whose author's key differs from another author's by one letter.
 
     "Laura McInerny" and "Laura McInerney" become two contributors, because only names
-    with the same key are merged automatically; the note asks a person to decide. Keys
-    that become equal after dropping at most one letter from each are found through a
-    table of those variants, in time linear in the number of names.
+    with the same key are merged automatically, and the note leaves the decision to a
+    coordinator. Keys that become equal after dropping at most one letter from each are
+    found through a table of those variants, in time linear in the number of names.
     """
     names = archive.display_names
     by_variant: dict[str, set[str]] = defaultdict(set)

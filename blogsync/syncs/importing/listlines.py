@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 UNKNOWN_AUTHOR = "Unknown author"
 
-# Words that often open a post title; a remainder starting with one is taken as a title.
+# Words that often open a post title. A remainder starting with one is taken as a title.
 TITLE_OPENERS = frozenset(
     "a an the what why how who when where which is are do does did can could should "
     "would will dear my our your this these".split()
@@ -29,7 +29,7 @@ TITLE_OPENERS = frozenset(
 QUESTION_WORDS = frozenset(
     "what why how who when where which is are do does did can could should would will".split()
 )
-# A name of more words than this is unlikely; longer heads are searched for a title.
+# A name of more words than this is unlikely, so longer heads are searched for a title.
 MAX_NAME_WORDS = 5
 
 
@@ -44,7 +44,7 @@ def name_key(name: str) -> str:
 
 
 def _is_mc_prefix(text: str, index: int) -> bool:
-    """Whether the capital at `index` follows a Scottish or Irish "Mc"/"Mac" prefix."""
+    """Return whether the capital at `index` follows a Scottish or Irish "Mc"/"Mac" prefix."""
     for prefix in ("Mc", "Mac"):
         start = index - len(prefix)
         at_word_start = start == 0 or not text[start - 1].isalpha()
@@ -73,7 +73,7 @@ def _space_boundaries(text: str) -> list[int]:
     ]
 
 
-# The page has non-breaking spaces after some colons and between some words; they
+# The page has non-breaking spaces after some colons and between some words. They
 # separate like spaces but are kept in the stored text.
 _WHITESPACE = re.compile(r"\s")
 _COLON = re.compile(r":\s+")
@@ -241,7 +241,7 @@ def _read_author(text: str, known_keys: set[str], openings: list[str]) -> LineRe
 
 
 def _head_looks_glued(head: str, known_keys: set[str], openings: list[str]) -> bool:
-    """Whether the part before the first colon holds a name and the start of a title.
+    """Return whether the part before the first colon contains a name and a title's start.
 
     "Tim TaylorTrivium" does (the title "Trivium: the answer ..." has a colon of its
     own); "PedagogintheMachine", one word, is a handle, and "Anna DeLuca" is a name.
@@ -270,9 +270,9 @@ def split_titles(title: str) -> tuple[list[str], list[str]]:
     a title of its own: a question ("... and What do parents want from schools?") or a
     second "-ing" opening matching the first ("Understanding ... and Using ..."). Those
     splits are flagged. Other " and " + capital joins that could be two posts are kept
-    as one title and flagged: "Marking for the Masses and Feedback for the Future" is
-    more likely one post with a two-part title than two posts, and a coordinator can
-    split it in a moment, whereas a wrong split would show a post that does not exist.
+    as one title and flagged. "Marking for the Masses and Feedback for the Future" is
+    more likely one post with a two-part title than two posts. A coordinator can split
+    it in a moment, whereas a wrong split would show a post that does not exist.
     """
     parts = _split_comma_and(title)
     titles: list[str] = []

@@ -1,4 +1,4 @@
-"""What a parser produces: an archive read from a file, before anything is stored.
+"""The output of every parser: an archive read from a file, before anything is stored.
 
 Every parser (text, HTML, JSON) returns a ParsedArchive, and blogsync.syncs.importing.store
 writes it to the database. Keeping the two apart lets the tests check what was read

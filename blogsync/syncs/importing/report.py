@@ -1,4 +1,4 @@
-"""What the import commands print: a progress bar while storing and a summary after."""
+"""Output of the import commands: a progress bar while storing and a summary after."""
 
 import logging
 import sys

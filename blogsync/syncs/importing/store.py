@@ -67,7 +67,7 @@ def published_month_dates(month: date, zone) -> tuple[datetime, datetime, dateti
     """Return sign-up opening, deadline and list publication for a past month, in UTC.
 
     Sign-up opens on the 1st at 00:00 and the deadline is the last day at 23:59, both in
-    the series' time zone; the list counts as published at the deadline.
+    the series' time zone. The list counts as published at the deadline.
     """
     last_day = calendar.monthrange(month.year, month.month)[1]
     opens = datetime(month.year, month.month, 1, 0, 0, tzinfo=zone)

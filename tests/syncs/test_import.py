@@ -319,6 +319,15 @@ def test_second_run_changes_nothing(output):
     assert "Nothing changed" in second
 
 
+def test_dry_run_stores_nothing(db):
+    output = run_import(str(BUNDLED), "--dry-run")
+    assert "Dry run: nothing was stored." in output
+    assert "Entries: 156 created" in output
+    assert Topic.objects.count() == 0
+    assert Series.objects.count() == 0
+    assert Contributor.objects.count() == 0
+
+
 def test_import_into_named_series(db):
     run_import(str(BUNDLED), "--series", "archive-2013")
     series = Series.objects.get()

@@ -292,6 +292,19 @@ def test_invalid_series_slug_is_command_error(db, json_file):
         run_import(json_file, "--series", "Not A Slug")
 
 
+def test_paragraph_starting_with_year_is_not_heading(db, tmp_path):
+    path = tmp_path / "hub.txt"
+    path.write_text(
+        "#blogsync 3: “Known”\n\n  1. A Writer: A post\n\n"
+        "4Sign Up: March #blogsync\n\n2013 brought many new writers to the hub\n\n"
+        "CURRENT TOPIC (March): “Known”\n\n"
+        "6 Archive\n\n  2. February 2013: Earlier\n",
+        encoding="utf-8",
+    )
+    run_import(path)
+    assert Topic.objects.get(number=3).invitation == "2013 brought many new writers to the hub"
+
+
 def test_list_without_month_is_left_out_with_note(db, tmp_path):
     path = tmp_path / "hub.txt"
     path.write_text(

@@ -125,12 +125,18 @@ def parse_archive(text: str, file_format: str) -> ParsedArchive:
 
 
 def import_archive_file(
-    path: Path, *, series_slug: str | None = None, file_format: str = "auto", progress_factory=None
+    path: Path,
+    *,
+    series_slug: str | None = None,
+    file_format: str = "auto",
+    progress_factory=None,
+    dry_run: bool = False,
 ) -> ImportSummary:
     """Read, parse and store the archive in `path`.
 
     `progress_factory(total)`, if given, returns a tqdm-like progress bar for the
-    entries, or None. Raises ArchiveImportError (or ArchiveFormatError) with a message
+    entries, or None. With `dry_run` nothing is stored (see store_archive). Raises
+    ArchiveImportError (or ArchiveFormatError) with a message
     naming the problem; nothing is stored then.
     """
     path = Path(path)
@@ -151,7 +157,9 @@ def import_archive_file(
 
     progress = progress_factory(archive.entry_count) if progress_factory else None
     try:
-        summary = store_archive(archive, series_slug=series_slug, progress=progress)
+        summary = store_archive(
+            archive, series_slug=series_slug, progress=progress, dry_run=dry_run
+        )
     finally:
         if progress is not None:
             progress.close()

@@ -28,7 +28,13 @@ def progress_bar_factory(enabled: bool):
 
 
 def run_import(
-    command, path: str, *, series_slug: str | None, file_format: str, progress: bool
+    command,
+    path: str,
+    *,
+    series_slug: str | None,
+    file_format: str,
+    progress: bool,
+    dry_run: bool = False,
 ) -> ImportSummary:
     """Import `path` for a management command, turning every failure into CommandError."""
     try:
@@ -37,6 +43,7 @@ def run_import(
             series_slug=series_slug,
             file_format=file_format,
             progress_factory=progress_bar_factory(progress),
+            dry_run=dry_run,
         )
     except ArchiveImportError as error:
         logger.error("Import of %s failed: %s", path, error)
@@ -46,6 +53,8 @@ def run_import(
         raise CommandError(
             f"Importing {path} failed in the database, so nothing was stored: {error}"
         ) from None
+    if dry_run:
+        command.stdout.write("Dry run: nothing was stored. An import would do this:")
     write_summary(command.stdout, path, summary)
     return summary
 

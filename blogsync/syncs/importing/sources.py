@@ -33,7 +33,8 @@ class SourceLine:
 _ITEM = re.compile(r"^\s*(?P<number>\d+)\.\s*(?P<text>.*?)\s*$")
 _TOPIC_HEADING = re.compile(r"^#[\w-]+\s+\d+\s*:")
 # "4Sign Up: January #blogsync", "6 Archive": a section number, then a short heading.
-_NUMBERED_SECTION = re.compile(r"^(?P<number>\d+)\s*(?P<text>[^\d\s.].{0,79})$")
+# One or two digits only, so that a paragraph starting with a year stays a paragraph.
+_NUMBERED_SECTION = re.compile(r"^(?P<number>\d{1,2})\s*(?P<text>[^\d\s.].{0,79})$")
 
 
 def text_lines(text: str) -> list[SourceLine]:

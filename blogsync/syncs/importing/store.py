@@ -292,11 +292,20 @@ class _Importer:
 
 
 def store_archive(
-    archive: ParsedArchive, *, series_slug: str | None = None, progress=None
+    archive: ParsedArchive,
+    *,
+    series_slug: str | None = None,
+    progress=None,
+    dry_run: bool = False,
 ) -> ImportSummary:
     """Store `archive` in one transaction and return what was created and updated.
 
     `progress`, if given, is a tqdm-like object whose update(1) is called per entry.
+    With `dry_run` the transaction is rolled back, so the summary says what an import
+    would do and nothing is stored.
     """
     with transaction.atomic():
-        return _Importer(archive, series_slug, progress).run()
+        summary = _Importer(archive, series_slug, progress).run()
+        if dry_run:
+            transaction.set_rollback(True)
+    return summary

@@ -24,6 +24,11 @@ class Command(BaseCommand):
             help="The file format. Default: from the extension, else from the content.",
         )
         parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Read the file and print the summary, but store nothing.",
+        )
+        parser.add_argument(
             "--no-progress",
             action="store_true",
             help="Do not show a progress bar on stderr.",
@@ -36,4 +41,5 @@ class Command(BaseCommand):
             series_slug=options["series"],
             file_format=options["format"],
             progress=not options["no_progress"],
+            dry_run=options["dry_run"],
         )

@@ -140,6 +140,22 @@ def test_html_missing_author_and_bad_link_are_flagged(db, html_file):
     assert "not a valid http(s) URL" in script.review_note
 
 
+def test_html_one_link_keeps_one_post(db, tmp_path):
+    path = tmp_path / "one-link.html"
+    path.write_text(
+        "<h2>#blogsync 9: “The Role of Families”</h2><ol><li>"
+        '<a href="https://chivers.example.org/parents">Chris Chivers: Parents and Schools and '
+        "What do parents want from schools?</a></li></ol>"
+        '<h2>Archive</h2><ol start="9"><li>November 2013: The Role of the Family</li></ol>',
+        encoding="utf-8",
+    )
+    run_import(path)
+    entry = Entry.objects.get()
+    assert entry.title == "Parents and Schools and What do parents want from schools?"
+    assert entry.url == "https://chivers.example.org/parents"
+    assert "has one link" in entry.review_note
+
+
 def test_html_line_without_link(db, html_file):
     run_import(html_file)
     entry = html_entries()["Have a Little Faith."]

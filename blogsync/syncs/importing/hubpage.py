@@ -36,7 +36,9 @@ from blogsync.syncs.importing.listlines import (
     UNKNOWN_AUTHOR,
     clean_colon_author,
     name_key,
+    partition_colon,
     read_list_line,
+    split_titles,
     title_openings,
 )
 from blogsync.syncs.importing.records import (
@@ -315,17 +317,16 @@ def _entries_of_item(
     if item.links and (item.text_before_links or len(item.links) > 1):
         return _entries_of_linked_item(item, where, position)
 
-    reading = read_list_line(item.text, known_keys, openings)
     url, url_note = checked_url(item.links[0].href) if item.links else ("", "")
-    titles = reading.titles
-    notes = list(reading.notes)
-    if url and len(titles) > 1:
-        # One link means one post, whatever the title looks like.
-        titles = [_title_part(item.text, reading)]
-        notes = [n for n in notes if not n.startswith(("Read as two", "May be two"))]
-        notes.append("The line reads like several posts but has one link; kept as one post.")
+    # One link means one post, whatever the title looks like.
+    reading = read_list_line(item.text, known_keys, openings, split=not url)
+    notes = [*reading.notes, url_note]
+    if url and len(split_titles(reading.titles[0])[0]) > 1:
+        notes.append(
+            "The line reads like several posts but has one link, so it was kept as one post."
+        )
     entries = []
-    for title in titles:
+    for title in reading.titles:
         entry = ParsedEntry(
             author=reading.author,
             title=title,
@@ -335,27 +336,17 @@ def _entries_of_item(
             line=item.line,
             author_guessed=reading.author_guessed,
         )
-        for note in [*notes, url_note]:
+        for note in notes:
             if note:
                 entry.flag(note)
         entries.append(entry)
     return entries
 
 
-def _title_part(text: str, reading) -> str:
-    """Return the unsplit title of a line whose author is `reading.author`."""
-    text = text.strip()
-    if text.startswith(":"):
-        return text[1:].strip()
-    if reading.author != UNKNOWN_AUTHOR and text.startswith(reading.author):
-        return text[len(reading.author) :].lstrip(": ").strip()
-    return text
-
-
 def _entries_of_linked_item(item: SourceLine, where: str, position: int) -> list[ParsedEntry]:
     author = item.text_before_links.strip()
-    head, separator, _ = author.partition(": ")
-    author = (head if separator else author).rstrip(": ").strip()
+    head, separator, _ = partition_colon(author)
+    author = (head if separator else author).rstrip(":").strip()
     entries = []
     for link in item.links:
         url, url_note = checked_url(link.href)

@@ -79,7 +79,7 @@ _WHITESPACE = re.compile(r"\s")
 _COLON = re.compile(r":\s+")
 
 
-def _partition_colon(text: str) -> tuple[str, str, str]:
+def partition_colon(text: str) -> tuple[str, str, str]:
     """Split at the first colon followed by whitespace, like str.partition(": ")."""
     match = _COLON.search(text)
     if match is None:
@@ -176,7 +176,7 @@ def clean_colon_author(text: str) -> str | None:
     too long to be a name. The parser collects these names first, to know which names
     to look for in glued lines.
     """
-    head, separator, _ = _partition_colon(text)
+    head, separator, _ = partition_colon(text)
     head = head.strip()
     if not separator or not head or _word_count(head) > MAX_NAME_WORDS:
         return None
@@ -196,13 +196,20 @@ class LineReading:
     titles_flagged: bool = False
 
 
-def read_list_line(text: str, known_keys: set[str], openings: list[str]) -> LineReading:
-    """Read "Name: Title" (or a broken form of it) into author and titles."""
+def read_list_line(
+    text: str, known_keys: set[str], openings: list[str], *, split: bool = True
+) -> LineReading:
+    """Read "Name: Title" (or a broken form of it) into author and titles.
+
+    With `split` False the title part is kept whole even if it reads like several posts.
+    """
     text = text.strip()
     reading = _read_author(text, known_keys, openings)
     if not reading.titles[0]:
         reading.titles = ["Untitled"]
         reading.notes.append("The line has no post title; stored as “Untitled”.")
+        return reading
+    if not split:
         return reading
     titles, notes = split_titles(reading.titles[0])
     reading.titles = titles
@@ -221,7 +228,7 @@ def _read_author(text: str, known_keys: set[str], openings: list[str]) -> LineRe
             author_guessed=True,
         )
 
-    head, separator, tail = _partition_colon(text)
+    head, separator, tail = partition_colon(text)
     head = head.strip()
     if separator and head and not _head_looks_glued(head, known_keys, openings):
         return LineReading(head, [tail.strip()])

@@ -333,6 +333,7 @@ def test_import_into_named_series(db):
     series = Series.objects.get()
     assert series.slug == "archive-2013"
     assert series.hashtag == "#archive-2013"
+    assert series.name == "#archive-2013"
     assert series.topics.count() == 10
 
 

@@ -69,7 +69,7 @@ JSON_ARCHIVE = {
             "number": 2,
             "month": "2024-04",
             "title": "Misérables",
-            "deadline": "2024-04-20T18:00:00+01:00",
+            "deadline": "2024-05-02T18:00:00+01:00",
             "entries": [],
         },
     ],
@@ -224,8 +224,10 @@ def test_json_dates_default_to_month_and_accept_given(db, json_file):
     run_import(json_file)
     april = Topic.objects.get(number=2)
     assert april.title == "Misérables"
-    assert april.deadline.isoformat() == "2024-04-20T17:00:00+00:00"
+    assert april.deadline.isoformat() == "2024-05-02T17:00:00+00:00"
     assert april.signup_opens_at.isoformat() == "2024-03-31T23:00:00+00:00"
+    # Publication defaults to the deadline when the deadline is after the month's end.
+    assert april.list_published_at == april.deadline
 
 
 def test_json_import_is_idempotent(db, json_file):
@@ -268,6 +270,11 @@ def test_json_matches_entry_by_normalised_url(db, json_file, tmp_path):
             r"topics\[0\].entries\[0\].title is missing",
         ),
         ('{"version": 2, "topics": []}', "version 2 is not supported"),
+        (
+            '{"topics": [{"number": 1, "month": "2024-03", "title": "T", '
+            '"deadline": "2024-02-01T00:00:00+00:00"}]}',
+            r"topics\[0\]: the deadline of topic 1 comes before sign-up opens",
+        ),
         ('{"topics": []}', "no topics were found"),
         (
             '{"topics": [{"number": 1, "month": "2024-03", "title": "T", '

@@ -108,10 +108,13 @@ class _Importer:
             )
         series = Series.objects.filter(slug=slug).first()
         if series is None:
-            hashtag = parsed.hashtag if parsed.slug == slug and parsed.hashtag else f"#{slug}"
+            # The file's name and hashtag belong to its own series, not to another slug.
+            named_in_file = parsed.slug in ("", slug)
+            hashtag = parsed.hashtag if named_in_file and parsed.hashtag else f"#{slug}"
+            name = parsed.name if named_in_file and parsed.name else hashtag
             series = Series.objects.create(
                 slug=slug,
-                name=_clip(parsed.name or hashtag, 100),
+                name=_clip(name, 100),
                 hashtag=_clip(hashtag, 50),
                 tagline=_clip(parsed.tagline, 200),
                 description=parsed.description,
@@ -136,14 +139,26 @@ class _Importer:
     def _topic(self, parsed: ParsedTopic, topic: Topic | None) -> Topic:
         series = self.summary.series
         opens, deadline, published = published_month_dates(parsed.month, series.zone)
+        deadline = parsed.deadline or deadline
         values = {
             "signup_opens_at": parsed.signup_opens_at or opens,
-            "deadline": parsed.deadline or deadline,
-            "list_published_at": parsed.list_published_at or published,
+            "deadline": deadline,
+            # Never before the deadline, which a file may set after the month's end.
+            "list_published_at": parsed.list_published_at or max(published, deadline),
             "invitation": parsed.invitation,
             "partner_note": parsed.partner_note,
             "partner_name": _clip(parsed.partner_name, 200),
         }
+        if values["deadline"] < values["signup_opens_at"]:
+            raise ArchiveFormatError(
+                f"{parsed.where}: the deadline of topic {parsed.number} comes before sign-up "
+                "opens; correct signup_opens_at or deadline"
+            )
+        if values["list_published_at"] < values["deadline"]:
+            raise ArchiveFormatError(
+                f"{parsed.where}: the list of topic {parsed.number} is published before its "
+                "deadline; correct list_published_at or deadline"
+            )
         if len(parsed.title) > 300:
             self.summary.notes.append(
                 f"{parsed.where}: the title of topic {parsed.number} is "

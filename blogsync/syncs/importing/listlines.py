@@ -47,8 +47,9 @@ def _is_mc_prefix(text: str, index: int) -> bool:
     """Return whether the capital at `index` follows a Scottish or Irish "Mc"/"Mac" prefix."""
     for prefix in ("Mc", "Mac"):
         start = index - len(prefix)
-        at_word_start = start == 0 or not text[start - 1].isalpha()
-        if start >= 0 and text[start:index] == prefix and at_word_start:
+        if start < 0 or text[start:index] != prefix:
+            continue
+        if start == 0 or not text[start - 1].isalpha():
             return True
     return False
 

@@ -68,7 +68,7 @@ def test_list_line_always_gives_author_and_title(text):
     st.lists(st.one_of(PAGE_PIECES, st.text(max_size=8)), max_size=25).map("".join),
     st.sampled_from(["text", "html", "json"]),
 )
-@settings(max_examples=200, deadline=None, database=None)
+@settings(max_examples=100, deadline=None, database=None)
 def test_page_is_parsed_or_rejected(text, file_format):
     try:
         archive = parse_archive(text, file_format)

@@ -15,6 +15,7 @@ saying in a review note what it guessed:
 Text is never rewritten: curly quotes, accents, dashes and ellipses are kept as given.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ QUESTION_WORDS = frozenset(
 MAX_NAME_WORDS = 5
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Return the key contributors are matched by: lower-case letters and digits only.
 

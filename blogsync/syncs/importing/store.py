@@ -235,9 +235,17 @@ class _Importer:
         return candidate
 
     def _entries(self, topic: Topic, parsed: ParsedTopic) -> None:
-        stored = list(topic.entries.all())
-        by_url = {entry.normalised_url: entry for entry in stored if entry.normalised_url}
-        by_author_title = {(entry.contributor_id, entry.title): entry for entry in stored}
+        # Stored entries as (pk, url) under both matching keys. Plain tuples, because
+        # building model instances was most of the time of a re-import.
+        stored = topic.entries.values_list(
+            "pk", "contributor_id", "title", "normalised_url", "url"
+        )
+        by_url: dict[str, tuple[int | None, str]] = {}
+        by_author_title: dict[tuple[int, str], tuple[int | None, str]] = {}
+        for pk, contributor_id, title, normalised_url, url in stored:
+            by_author_title[(contributor_id, title)] = (pk, url)
+            if normalised_url:
+                by_url[normalised_url] = (pk, url)
         submitted_at = topic.deadline or timezone.now()
         approved_at = topic.list_published_at or submitted_at
         new_entries = []
@@ -270,9 +278,10 @@ class _Importer:
                     approved_at=approved_at,
                 )
                 new_entries.append(entry)
-                by_author_title[(contributor.pk, title)] = entry
+                # No pk yet: a repeat of this post later in the file is only counted.
+                by_author_title[(contributor.pk, title)] = (None, item.url)
                 if normalised:
-                    by_url[normalised] = entry
+                    by_url[normalised] = (None, item.url)
             if self.progress is not None:
                 self.progress.update(1)
 
@@ -289,12 +298,14 @@ class _Importer:
                 ", ".join(str(pk) for pk in flagged_ids),
             )
 
-    def _merge_link(self, entry: Entry, item: ParsedEntry) -> None:
-        if item.url and not entry.url and entry.pk is not None:
+    def _merge_link(self, match: tuple[int | None, str], item: ParsedEntry) -> None:
+        pk, url = match
+        if item.url and not url and pk is not None:
+            entry = Entry.objects.get(pk=pk)
             entry.url = item.url
             entry.save(update_fields=["url", "normalised_url", "updated_at"])
             self.summary.entries_updated += 1
-            logger.info("Entry %s: import added its link", entry.pk)
+            logger.info("Entry %s: import added its link", pk)
         else:
             self.summary.entries_present += 1
 

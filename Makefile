@@ -32,7 +32,7 @@ run: setup
 	mkdir -p var/mail
 	$(RUN_ENV) $(PY) manage.py migrate --no-input
 	$(RUN_ENV) $(PY) manage.py load_initial_archive data/hub-page-2014.txt
-	$(RUN_ENV) $(PY) scripts/serve.py --host $(HOST) --port $(PORT)
+	exec env $(RUN_ENV) $(PY) scripts/serve.py --host $(HOST) --port $(PORT)
 
 test: setup browser
 	$(PY) -m pytest $(PYTEST_ARGS)

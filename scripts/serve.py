@@ -5,7 +5,6 @@ child processes, and stopping one (or pressing Ctrl+C) stops both.
 """
 
 import argparse
-import os
 import signal
 import subprocess
 import sys
@@ -40,7 +39,9 @@ def main() -> int:
     finally:
         for child in children:
             if child.poll() is None:
-                child.send_signal(signal.SIGINT if os.name == "posix" else signal.SIGTERM)
+                # SIGTERM: runserver exits at once, and db_worker finishes the task
+                # it is running before it exits.
+                child.terminate()
         for child in children:
             try:
                 child.wait(timeout=10)

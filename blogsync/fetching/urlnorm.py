@@ -75,3 +75,26 @@ def normalise_url(url: str) -> str:
     ]
     query = urlencode(sorted(query_pairs))
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _site(key: str) -> str:
+    host = urlsplit(key).netloc
+    return host.removeprefix("www.")
+
+
+def canonical_key(url: str, canonical_url: str | None = None) -> str:
+    """Return the comparison key of `url`, using the page's declared canonical URL.
+
+    A WordPress post is reachable both as `/?p=123` and as its pretty permalink;
+    when the page declares `<link rel="canonical">` (see
+    blogsync.fetching.metadata), both give the key of the canonical URL. The
+    canonical URL is trusted only on the same site (ignoring `www.` and the scheme),
+    so that a page cannot claim to be someone else's post.
+    """
+    key = normalise_url(url)
+    if not canonical_url:
+        return key
+    canonical = normalise_url(canonical_url)
+    if urlsplit(canonical).scheme not in ("http", "https") or _site(canonical) != _site(key):
+        return key
+    return canonical

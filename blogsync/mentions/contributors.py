@@ -5,6 +5,9 @@ says about its author. The writer is, in this order: the signed-up writer of the
 topic whose blog the post is on; a known contributor whose blog URL is the page's
 h-card author URL or the post's site; or a new contributor named after the page's
 author (or the site's host).
+
+NOTE: two mentions from one new blog verified at the same moment for different topics
+can create two contributors, because only the topic row is locked.
 """
 
 from urllib.parse import urlsplit
@@ -52,15 +55,19 @@ def choose_contributor(
         if is_on_blog(post_url, signup.contributor.blog_url):
             return signup.contributor, True
 
-    blog_url = author_url if author_url.startswith(("http://", "https://")) else ""
-    blog_url = blog_url or origin(post_url)
-    host, _ = _site(blog_url)
-    wanted = normalise_url(blog_url)
+    # The h-card author URL names the writer best when it is on the post's own site
+    # (an author page, or the home page); one elsewhere (a social profile) does not.
+    home = origin(post_url)
+    candidates = [home]
+    if author_url.startswith(("http://", "https://")) and _site(author_url)[0] == _site(home)[0]:
+        candidates.insert(0, author_url)
+    wanted = {normalise_url(candidate) for candidate in candidates}
     # Blog URLs are stored as given, so compare normalised forms among the few
-    # contributors whose blog URL mentions the host.
+    # contributors whose blog URL contains the host.
+    host, _ = _site(home)
     for candidate in Contributor.objects.filter(blog_url__icontains=host).order_by("pk"):
-        if normalise_url(candidate.blog_url) == wanted:
+        if normalise_url(candidate.blog_url) in wanted:
             return candidate, False
 
     name = author_name.strip() or urlsplit(post_url).hostname or post_url
-    return find_or_create_contributor(name[:200], blog_url=blog_url[:1000]), False
+    return find_or_create_contributor(name[:200], blog_url=candidates[0][:1000]), False

@@ -148,12 +148,16 @@ def _check_source(mention: Mention, timeout: float) -> tuple[str, str, str]:
             receiving.FAULT_UPSTREAM,
         )
 
-    document = read_source(result.url, result.headers, result.text)
-    topic = mention.topic
-    wanted = TopicAddress(series=topic.series.slug, number=topic.number)
     # The hub's own host, and the host the sender used for the target (which the
     # endpoint already accepted as this hub).
     hosts = hub_hosts() | {host_key(mention.target)}
+    if host_key(result.url) in hosts:
+        # Hub pages link to topics; a source redirecting here must not borrow that.
+        raise _Rejected("The source redirects to a page of this hub.", receiving.FAULT_GENERIC)
+
+    document = read_source(result.url, result.headers, result.text)
+    topic = mention.topic
+    wanted = TopicAddress(series=topic.series.slug, number=topic.number)
     if not any(topic_address(link, hosts) == wanted for link in document.links):
         raise _Rejected(
             f"The source page does not link to the topic page {mention.target}.",

@@ -46,6 +46,7 @@ def test_status_page_shows_state_in_words(client, send_webmention, serve_post, t
     pending = client.get(location)
     assert pending.status_code == 200
     assert "Waiting to be checked" in pending.content.decode()
+    assert pending.content.decode().count("<h1") == 1
     assert not pending.cookies
 
     run_worker()
@@ -366,6 +367,25 @@ def test_verifying_twice_changes_nothing(send_webmention, serve_post, topic_url)
     assert first.accepted
     assert second.accepted
     assert Entry.objects.count() == 1
+
+
+def test_source_redirecting_to_hub_is_rejected(send_webmention, topic_url, httpserver, settings):
+    # The hub's home page links to the topic; a redirect there must not count as a post.
+    settings.SITE_URL = f"http://127.0.0.1:{httpserver.port}"
+    target = settings.SITE_URL + "/blogsync/1/"
+    httpserver.expect_request("/blogsync/").respond_with_data(
+        f'<a href="{target}">This month</a>', content_type="text/html"
+    )
+    httpserver.expect_request("/go").respond_with_data(
+        "", status=302, headers={"Location": settings.SITE_URL + "/blogsync/"}
+    )
+
+    send_webmention(f"http://localhost:{httpserver.port}/go", target)
+    verify_pending()
+
+    mention = Mention.objects.get()
+    assert mention.state == MentionState.REJECTED
+    assert "redirects to a page of this hub" in mention.error
 
 
 def test_unreachable_source_is_rejected_plainly(send_webmention, topic_url, httpserver):

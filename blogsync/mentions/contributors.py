@@ -1,7 +1,7 @@
 """Working out who wrote a mentioned post.
 
 A mention carries no name or email address, only the post's URL and what the page
-says about its author. The writer is, in this order: the signed-up writer of the
+states about its author. The writer is, in this order: the signed-up writer of the
 topic whose blog the post is on; a known contributor whose blog URL is the page's
 h-card author URL or the post's site; or a new contributor named after the page's
 author (or the site's host).
@@ -18,14 +18,15 @@ from blogsync.syncs.services import find_or_create_contributor
 
 
 def _site(url: str) -> tuple[str, str]:
-    """The host (without a leading www.) and the path of `url`, for comparing sites."""
+    """Return the host (without a leading www.) and the path of `url`, for comparing
+    sites."""
     parts = urlsplit(normalise_url(url))
     host = parts.netloc.removeprefix("www.")
     return host, parts.path.rstrip("/")
 
 
 def is_on_blog(post_url: str, blog_url: str) -> bool:
-    """Whether `post_url` lies on the blog at `blog_url`: the same host (http or https,
+    """Return whether `post_url` lies on the blog at `blog_url`: the same host (http or https,
     with or without www.) and a path at or below the blog's path."""
     if not blog_url:
         return False
@@ -55,8 +56,8 @@ def choose_contributor(
         if is_on_blog(post_url, signup.contributor.blog_url):
             return signup.contributor, True
 
-    # The h-card author URL names the writer best when it is on the post's own site
-    # (an author page, or the home page); one elsewhere (a social profile) does not.
+    # The h-card author URL names the writer best when it is on the post's own site,
+    # such as an author page or the home page. One elsewhere (a social profile) does not.
     home = origin(post_url)
     candidates = [home]
     if author_url.startswith(("http://", "https://")) and _site(author_url)[0] == _site(home)[0]:

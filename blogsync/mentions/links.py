@@ -25,7 +25,7 @@ LINK_ATTRIBUTES = {
     "ins": "cite",
     "del": "cite",
 }
-# Microformats 2 properties by which a post says what it replies to or mentions; their
+# Microformats 2 properties by which a post names what it replies to or mentions; their
 # values may be plain URLs or embedded h-cite objects with a url.
 MF2_LINK_PROPERTIES = (
     "in-reply-to",
@@ -57,7 +57,7 @@ def parse_html(text: str) -> BeautifulSoup:
 
 
 def base_url(soup: BeautifulSoup, document_url: str) -> str:
-    """The URL that relative links resolve against: `<base href>` if present."""
+    """Return the URL that relative links resolve against: `<base href>` if present."""
     base = soup.find("base", href=True)
     if base is not None:
         return urljoin(document_url, base["href"].strip())
@@ -65,7 +65,7 @@ def base_url(soup: BeautifulSoup, document_url: str) -> str:
 
 
 def html_links(soup: BeautifulSoup, document_url: str) -> list[str]:
-    """Every link in an HTML document, resolved to an absolute URL, in document order."""
+    """Return every link in an HTML document, resolved to an absolute URL, in order."""
     base = base_url(soup, document_url)
     found = []
     for element in soup.find_all(list(LINK_ATTRIBUTES)):
@@ -113,7 +113,7 @@ def text_links(text: str) -> list[str]:
 
 @dataclass
 class SourceDocument:
-    """What verification needs from a fetched source: its links and author."""
+    """The links and author of a fetched source, as verification uses them."""
 
     links: list[str]
     html: str | None
@@ -140,7 +140,7 @@ def read_source(url: str, headers, text: str) -> SourceDocument:
 
 
 def entry_author(parsed: dict) -> tuple[str, str]:
-    """The name and URL of the first h-entry's author (an h-card or a plain name)."""
+    """Return the name and URL of the first h-entry's author (an h-card or a name)."""
     for item in _walk_items(parsed.get("items", [])):
         if "h-entry" not in item.get("type", []):
             continue
@@ -164,7 +164,7 @@ _LINK_PARAM = re.compile(r"""([\w*-]+)\s*=\s*(?:"([^"]*)"|([^\s;,"]+))""")
 
 
 def link_header_targets(values: list[str], relation: str) -> list[str]:
-    """The targets of Link header values (RFC 8288) whose rel includes `relation`, in
+    """Return the targets of Link header values (RFC 8288) whose rel includes `relation`, in
     order, as written (possibly relative)."""
     found = []
     for value in values:
@@ -180,12 +180,12 @@ def link_header_targets(values: list[str], relation: str) -> list[str]:
 
 
 def discover_webmention_endpoint(url: str, headers, text: str) -> str | None:
-    """The Webmention endpoint a fetched page advertises, as an absolute URL, or None.
+    """Return the Webmention endpoint a fetched page advertises, as an absolute URL.
 
     The order is the Webmention Recommendation's (section 3.1.2): the first HTTP Link
     header with rel="webmention", then the first `<link>` or `<a>` element with that
     rel in document order. Relative URLs resolve against `url`, the page's URL after
-    redirects, and an empty href names the page itself.
+    redirects, and an empty href names the page itself. None when there is no endpoint.
     """
     from_header = link_header_targets(headers.get_list("link"), "webmention")
     if from_header:

@@ -68,7 +68,7 @@ class Mention(models.Model):
 
 
 class BlockedHost(models.Model):
-    """A host whose mentions are refused; its subdomains are refused too."""
+    """A host whose mentions are rejected, together with those of its subdomains."""
 
     host = models.CharField(
         max_length=253,

@@ -22,8 +22,8 @@ logger = logging.getLogger(__name__)
 
 
 def notify_coordinators(entry_id: int) -> int:
-    """Email every coordinator of the entry's series once; return how many messages
-    were sent (0 when the entry is gone, no longer pending, or was notified before)."""
+    """Email every coordinator of the entry's series once, and return how many messages
+    were sent. That is 0 when the entry is gone, no longer pending, or was notified before."""
     entry = (
         Entry.objects.select_related("topic__series", "contributor").filter(pk=entry_id).first()
     )
@@ -34,7 +34,7 @@ def notify_coordinators(entry_id: int) -> int:
         with transaction.atomic():
             notice = CoordinatorNotice.objects.create(entry=entry)
     except IntegrityError:
-        logger.info("Coordinators were already told about entry %s", entry_id)
+        logger.info("Coordinators were already notified about entry %s", entry_id)
         return 0
 
     series = entry.topic.series

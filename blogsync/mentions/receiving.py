@@ -2,8 +2,8 @@
 
 Order matters: the per-client rate limit comes first so that even malformed requests
 are counted, then the URLs are checked, then the per-host limit and the block list.
-Every refusal is logged with the client address; requests that pass are stored as a
-Mention (a blocked host's mention is stored as rejected, so that admins see it).
+Every rejection is logged with the client address. Requests that pass are stored as a
+Mention, and so is a blocked host's mention, as rejected, so that admins see it.
 """
 
 import logging
@@ -37,9 +37,9 @@ FAULT_ACCESS_DENIED = 49
 FAULT_UPSTREAM = 50
 
 
-class Refusal(Exception):
+class RequestRejected(Exception):
     """A request that fails a synchronous check. `status` is the Webmention HTTP
-    status, `fault` the Pingback fault code, and the message says why."""
+    status, `fault` the Pingback fault code, and the message states why."""
 
     def __init__(
         self,
@@ -58,7 +58,7 @@ class Refusal(Exception):
 
 @dataclass(frozen=True)
 class Request:
-    """What the endpoints pass in: the two URLs and where the request came from."""
+    """A mention request as the endpoints pass it in: the two URLs and its origin."""
 
     source: str
     target: str
@@ -68,7 +68,7 @@ class Request:
 
 
 def is_blocked(host: str) -> bool:
-    """Whether `host` or any domain above it is on the block list."""
+    """Return whether `host` or any domain above it is on the block list."""
     host = host.lower().rstrip(".")
     labels = host.split(".")
     candidates = {".".join(labels[index:]) for index in range(len(labels))}
@@ -79,7 +79,7 @@ def _check_rate(key: str, limit: int) -> None:
     limited = ratelimit.hit(key, limit, settings.BLOGSYNC_MENTION_RATE_WINDOW)
     if limited is not None:
         minutes = max(1, round(limited.retry_after / 60))
-        raise Refusal(
+        raise RequestRejected(
             f"Too many mentions from {key.split(':', 1)[1]}; please try again in about "
             f"{minutes} minute{'s' if minutes != 1 else ''}.",
             status=429,
@@ -91,18 +91,18 @@ def _check_rate(key: str, limit: int) -> None:
 def receive(request: Request) -> Mention:
     """Check a mention request and store it as a pending Mention.
 
-    Raises Refusal for every check that fails.
+    Raises RequestRejected for every check that fails.
     """
     try:
         mention = _receive(request)
-    except Refusal as refusal:
+    except RequestRejected as rejection:
         logger.info(
-            "%s from %s refused (HTTP %s, fault %s): %s; source %r, target %r",
+            "%s from %s rejected (HTTP %s, fault %s): %s; source %r, target %r",
             request.protocol,
             request.client_ip,
-            refusal.status,
-            refusal.fault,
-            refusal.message,
+            rejection.status,
+            rejection.fault,
+            rejection.message,
             request.source[:300],
             request.target[:300],
         )
@@ -125,29 +125,29 @@ def _receive(request: Request) -> Mention:
     try:
         source = check_http_url(request.source, "source")
     except InvalidURL as error:
-        raise Refusal(str(error), fault=FAULT_SOURCE_MISSING) from None
+        raise RequestRejected(str(error), fault=FAULT_SOURCE_MISSING) from None
     try:
         target = check_http_url(request.target, "target")
     except InvalidURL as error:
-        raise Refusal(str(error), fault=FAULT_TARGET_UNUSABLE) from None
+        raise RequestRejected(str(error), fault=FAULT_TARGET_UNUSABLE) from None
 
     normalised_source = normalise_url(source)
     if normalised_source == normalise_url(target):
-        raise Refusal("The source and target are the same URL.")
+        raise RequestRejected("The source and target are the same URL.")
     hosts = hub_hosts(request.request_host)
     if host_key(source) in hosts:
-        raise Refusal("The source is a page of this hub; only posts on other sites count.")
+        raise RequestRejected("The source is a page of this hub; only posts on other sites count.")
 
     address = topic_address(target, hosts)
     if address is None:
-        raise Refusal(
+        raise RequestRejected(
             f"The target {target} is not a topic page of this hub; mentions are accepted "
             "for topic pages such as /blogsync/10/ only.",
             fault=FAULT_TARGET_UNUSABLE,
         )
     topic = find_topic(address)
     if topic is None:
-        raise Refusal(
+        raise RequestRejected(
             f"There is no topic {address.number} in the series {address.series}.",
             fault=FAULT_TARGET_MISSING,
         )
@@ -171,6 +171,6 @@ def _receive(request: Request) -> Mention:
         logger.warning(
             "%s %s from blocked host %s rejected", request.protocol, mention.pk, source_host
         )
-        raise Refusal(mention.error, status=403, fault=FAULT_ACCESS_DENIED)
+        raise RequestRejected(mention.error, status=403, fault=FAULT_ACCESS_DENIED)
     mention.save()
     return mention

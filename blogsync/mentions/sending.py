@@ -4,7 +4,7 @@ At most one Webmention is sent per entry. The OutgoingWebmention row is created
 before anything is sent and its unique entry is the claim, so a second run of the
 task, or a second approval of the same entry, sends nothing. A run that dies between
 the claim and the request leaves the row in the "sending" state and the Webmention
-unsent; that is the price of never sending twice.
+unsent, because never sending twice matters more than always sending.
 """
 
 import logging

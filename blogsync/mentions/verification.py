@@ -7,7 +7,7 @@ cannot both create an entry:
 - a source that links to the topic page becomes a pending entry (or an approved one,
   see BLOGSYNC_MENTION_AUTO_APPROVE_OWN_BLOG), or updates the entry an earlier mention
   made;
-- a source that answers 410 Gone, or no longer links to the topic page, takes the
+- a source that returns 410 Gone, or no longer links to the topic page, takes the
   entry an earlier mention made out of the list (rejected, with an audit record);
 - a source that cannot be fetched leaves any existing entry alone.
 
@@ -143,7 +143,7 @@ def _check_source(mention: Mention, timeout: float) -> tuple[str, str, str]:
         )
     if not 200 <= result.status < 300:
         raise _Rejected(
-            f"The source site answered with HTTP {result.status}. Please send the mention "
+            f"The source site responded with HTTP {result.status}. Please send the mention "
             "again later.",
             receiving.FAULT_UPSTREAM,
         )
@@ -173,7 +173,7 @@ def _check_source(mention: Mention, timeout: float) -> tuple[str, str, str]:
 
 
 def _mention_entry(topic: Topic, mention: Mention) -> Entry | None:
-    """The entry that mentions of this source made in this topic, if any."""
+    """Return the entry that mentions of this source made in this topic, if any."""
     entry = find_duplicate(topic, mention.source)
     if entry is not None and entry.source in MENTION_SOURCES:
         return entry
@@ -296,8 +296,8 @@ def _update_entry(entry: Entry, title: str):
 
 
 def _removed_by_mention(entry: Entry) -> bool:
-    """Whether the entry's latest rejection was the hub's own, after its source went
-    away, rather than a coordinator's decision."""
+    """Return whether the entry's latest rejection was the hub's own, made when its
+    source went away, rather than a coordinator's decision."""
     latest = (
         AuditEvent.objects.filter(entry=entry, action="reject_entry")
         .order_by("-created_at", "-pk")
@@ -311,7 +311,7 @@ def _removed_by_mention(entry: Entry) -> bool:
 
 
 def source_already_registered(topic: Topic, source: str) -> bool:
-    """Whether the topic already lists this source (any status but rejected)."""
+    """Return whether the topic already lists this source (in any status but rejected)."""
     return (
         topic.entries.filter(normalised_url=normalise_url(source))
         .exclude(status=EntryStatus.REJECTED)

@@ -62,10 +62,10 @@ def webmention_endpoint(request):
     )
     try:
         mention = receiving.receive(mention_request)
-    except receiving.Refusal as refusal:
-        response = _plain(refusal.message, refusal.status)
-        if refusal.retry_after:
-            response["Retry-After"] = str(refusal.retry_after)
+    except receiving.RequestRejected as rejection:
+        response = _plain(rejection.message, rejection.status)
+        if rejection.retry_after:
+            response["Retry-After"] = str(rejection.retry_after)
         return response
 
     verify_mention_task.enqueue(mention.pk)
@@ -108,7 +108,7 @@ def pingback_endpoint(request):
     try:
         method, params = xmlrpc_messages.parse_call(request.body)
     except xmlrpc_messages.XMLRPCError as error:
-        logger.info("Pingback from %s refused: %s", client_ip(request), error)
+        logger.info("Pingback from %s rejected: %s", client_ip(request), error)
         return _xml(xmlrpc_messages.fault(receiving.FAULT_GENERIC, str(error)))
     if method != "pingback.ping":
         return _xml(
@@ -135,9 +135,10 @@ def pingback_endpoint(request):
     )
     try:
         mention = receiving.receive(mention_request)
-    except receiving.Refusal as refusal:
+    except receiving.RequestRejected as rejection:
         return _xml(
-            xmlrpc_messages.fault(refusal.fault, refusal.message), retry_after=refusal.retry_after
+            xmlrpc_messages.fault(rejection.fault, rejection.message),
+            retry_after=rejection.retry_after,
         )
 
     if source_already_registered(mention.topic, mention.source):

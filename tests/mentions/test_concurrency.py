@@ -1,6 +1,6 @@
 """Two mentions of one source verified at the same moment make one entry.
 
-The source server holds each request until a second one arrives (or 5 seconds pass),
+The source server keeps each request waiting until a second one arrives (or 5 seconds pass),
 so that both verifications have fetched the page before either stores anything.
 """
 
@@ -21,7 +21,7 @@ from blogsync.syncs.models import Entry
 from tests.mentions.conftest import HUB, WORDPRESS_POST, link_to
 
 ROOT = Path(__file__).resolve().parents[2]
-# The suite's SQLite test database lives in memory with a shared cache; there a second
+# The suite's SQLite test database lives in memory with a shared cache. There a second
 # thread gets "database table is locked" at once instead of waiting for the lock as a
 # file database does. Threads are therefore tested on PostgreSQL, and SQLite with two
 # worker processes on a database file. (The worker itself cannot run in a thread: it
@@ -34,7 +34,7 @@ needs_postgresql = pytest.mark.skipif(
 
 @pytest.fixture
 def paired_server():
-    """A threaded loopback server whose post page answers two requests together."""
+    """A threaded loopback server whose post page responds to two requests together."""
     server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
     barrier = threading.Barrier(2)

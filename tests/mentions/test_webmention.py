@@ -104,6 +104,10 @@ def test_status_page_of_unknown_token_is_404(client):
             "There is no topic 99 in the series blogsync.",
         ),
         (
+            {"source": "https://blog.example/post", "target": f"{HUB}/blogsync/{10**30}/"},
+            f"There is no topic {10**30} in the series blogsync.",
+        ),
+        (
             {"source": "https://blog.example/post", "target": f"{HUB}/other-series/1/"},
             "There is no topic 1 in the series other-series.",
         ),

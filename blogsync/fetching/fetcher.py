@@ -188,14 +188,14 @@ class _Decoder:
         return self._z.decompress(self._z.unconsumed_tail + chunk, self.limit + 1)
 
 
-def _charset_from_content_type(value: str) -> str | None:
+def charset_from_content_type(value: str) -> str | None:
     match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", value, re.IGNORECASE)
     return match.group(1).lower() if match else None
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 # Declared single-byte charsets that pages often claim while sending UTF-8.
-_LATIN = {"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii"}
+LATIN_CHARSETS = {"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii"}
 
 
 def _codec(name: str | None) -> str | None:
@@ -229,7 +229,7 @@ def decode_body(content: bytes, declared: str | None) -> str:
         codec = _codec(name)
         if codec is None:
             continue
-        if name.lower() in _LATIN or codec in ("latin-1", "cp1252", "ascii"):
+        if name.lower() in LATIN_CHARSETS or codec in ("latin-1", "cp1252", "ascii"):
             try:
                 decoded = content.decode("utf-8")
             except UnicodeDecodeError:
@@ -324,6 +324,9 @@ def _send_once(method, url, headers, data, deadline, timeout, max_bytes):
         )
         response = client.send(request, stream=True)
         try:
+            if method == "HEAD":
+                # A HEAD answer has no body, whatever its Content-Length says.
+                return _result(response, url, b"")
             return _read(response, url, deadline, timeout, max_bytes)
         finally:
             response.close()
@@ -349,12 +352,16 @@ def _read(response: httpx.Response, url, deadline, timeout, max_bytes) -> FetchR
         if len(body) > max_bytes:
             raise TooLarge(url, f"{url} is larger than the {max_bytes:,} bytes the hub reads.")
         _seconds_left(deadline, url, timeout)
+    return _result(response, url, bytes(body))
+
+
+def _result(response: httpx.Response, url: str, content: bytes) -> FetchResult:
     return FetchResult(
         url=url,
         status=response.status_code,
         headers=response.headers,
-        content=bytes(body),
-        encoding=_charset_from_content_type(response.headers.get("content-type", "")),
+        content=content,
+        encoding=charset_from_content_type(response.headers.get("content-type", "")),
     )
 
 

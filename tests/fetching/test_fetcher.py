@@ -332,6 +332,6 @@ def test_bodies_are_decoded_by_declared_and_real_charsets(body, content_type, ex
         status=200,
         headers=None,
         content=body,
-        encoding=fetcher._charset_from_content_type(content_type),
+        encoding=fetcher.charset_from_content_type(content_type),
     )
     assert result.text == expected

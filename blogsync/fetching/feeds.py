@@ -173,7 +173,9 @@ def _plain(fragment: str) -> str:
 
 
 def _make_item(key, link, title, published, fragments, tags, base) -> FeedItem | None:
-    link = urljoin(base, (link or "").strip())
+    if not isinstance(link, str) or not link.strip():
+        return None
+    link = urljoin(base, link.strip())
     if urlsplit(link).scheme not in ("http", "https"):
         return None
     content_links = []
@@ -235,8 +237,11 @@ def _struct_time(value) -> datetime | None:
 
 
 def parse_feed(content: bytes, url: str, content_type: str = "") -> list[FeedItem]:
-    """Return the items of an RSS, Atom or JSON feed; relative links are resolved
-    against `url`. An unreadable feed gives an empty list."""
+    """Return the items of an RSS, Atom or JSON feed, skipping items without a link.
+
+    Relative links are resolved against `url` (feedparser also honours xml:base).
+    An unreadable feed gives an empty list.
+    """
     if content.lstrip()[:1] == b"{":
         return _parse_json_feed(content, url)
     content, content_type = _repair_charset(content, content_type)

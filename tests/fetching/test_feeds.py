@@ -127,7 +127,7 @@ def test_relative_links_resolved_against_the_feed():
     (item,) = parse_feed(feed("relative.xml"), "https://hand.example/blog/rss.xml")
     assert item.link == "https://hand.example/posts/relative.html"
     assert item.content_links == [
-        "https://hand.example/blog/notes.html",
+        "https://hand.example/posts/notes.html",
         "https://hand.example/about",
     ]
 

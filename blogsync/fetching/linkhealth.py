@@ -48,6 +48,7 @@ def check_link(url: str) -> LinkStatus:
         # The server is sending the page; its size does not matter here.
         return LinkStatus(status=200, error="", result=CheckResult.OK)
     except FetchError as error:
+        logger.info("Link check of %s failed: %s", url, error)
         return LinkStatus(status=None, error=str(error), result=CheckResult.FAILED)
     if response.status < 400:
         return LinkStatus(status=response.status, error="", result=CheckResult.OK)

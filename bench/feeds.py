@@ -1,4 +1,4 @@
-"""Time to poll 1,000 feeds, then to poll them again when every one answers 304.
+"""Time to poll 1,000 feeds, then to poll them again when every one returns 304.
 
 Starts one threaded HTTP server on 127.0.0.1 serving 1,000 feed paths (ten items
 each, with an ETag and a Last-Modified date), and a fresh SQLite database in a

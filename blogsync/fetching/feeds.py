@@ -4,8 +4,8 @@ Feeds are always fetched by the safe fetcher and handed to feedparser as bytes, 
 feedparser never makes a request of its own. RSS and Atom are parsed by feedparser;
 JSON Feed, which feedparser 6 does not read, is parsed here.
 
-Polling uses conditional GET: the ETag and Last-Modified of the previous answer are
-sent back, and a 304 answer costs no body. Many feeds are polled by a bounded thread
+Polling uses conditional GET: the ETag and Last-Modified of the previous response
+are sent back, and a 304 response carries no body. Many feeds are polled by a bounded thread
 pool, each with its own timeout, and results are handled in the order they complete,
 so one slow or broken feed never holds up the others. Network work happens in the
 pool; database work stays in the calling thread.
@@ -102,7 +102,7 @@ def discover_feed(blog_url: str) -> str | None:
     """
     result = fetch(blog_url, timeout=FEED_TIMEOUT)
     if result.status >= 400:
-        raise FetchError(blog_url, f"{blog_url} answered with the error status {result.status}.")
+        raise FetchError(blog_url, f"{blog_url} returned the error status {result.status}.")
     if result.content_type in FEED_TYPES or result.content_type.endswith("xml"):
         if parse_feed(result.content, result.url, result.headers.get("content-type", "")):
             return result.url
@@ -271,8 +271,9 @@ def parse_feed(content: bytes, url: str, content_type: str = "") -> list[FeedIte
     if content_type:
         headers["content-type"] = content_type
     # The content is never shown, only searched for links and a hashtag, so
-    # feedparser's sanitiser is not needed; relative links are resolved against each
-    # item's own link below. Skipping both makes parsing about a third faster.
+    # feedparser's sanitiser is not needed. Relative links are resolved against each
+    # item's own link in _make_item. Skipping both made parsing a ten-item feed about
+    # a third faster (bench/feeds.py items, measured in-process).
     parsed = feedparser.parse(
         content, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
     )
@@ -300,9 +301,9 @@ def parse_feed(content: bytes, url: str, content_type: str = "") -> list[FeedIte
 
 
 def fetch_feed(feed_url: str, etag: str = "", last_modified: str = "") -> PollOutcome:
-    """Fetch and parse one feed with a conditional GET; never raises FetchError.
-
-    Touches no database, so that it can run in a worker thread.
+    """Fetch and parse one feed with a conditional GET, returning fetch errors in the
+    outcome instead of raising them. Makes no database query, so that it can run in a
+    worker thread.
     """
     headers = {
         "Accept": "application/atom+xml, application/rss+xml, application/feed+json, "
@@ -323,7 +324,7 @@ def fetch_feed(feed_url: str, etag: str = "", last_modified: str = "") -> PollOu
         outcome.not_modified = True
         return outcome
     if result.status >= 400:
-        outcome.error = f"The feed answered with the error status {result.status}."
+        outcome.error = f"The feed returned the error status {result.status}."
         return outcome
     outcome.etag = result.headers.get("etag", "")[:500]
     outcome.last_modified = result.headers.get("last-modified", "")[:100]

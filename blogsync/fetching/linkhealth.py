@@ -39,7 +39,8 @@ class LinkStatus:
 
 
 def check_link(url: str) -> LinkStatus:
-    """Check one URL; never raises FetchError. Touches no database."""
+    """Check one URL, returning a fetch error in the status instead of raising it.
+    Makes no database query, so that it can run in a worker thread."""
     try:
         response = fetch(url, method="HEAD", timeout=LINK_TIMEOUT)
         if response.status in RETRY_WITH_GET:
@@ -56,7 +57,7 @@ def check_link(url: str) -> LinkStatus:
         return LinkStatus(status=response.status, error="", result=CheckResult.INCONCLUSIVE)
     return LinkStatus(
         status=response.status,
-        error=f"The page answered with the error status {response.status}.",
+        error=f"The page returned the error status {response.status}.",
         result=CheckResult.FAILED,
     )
 

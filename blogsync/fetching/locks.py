@@ -1,6 +1,6 @@
 """A lock that keeps two runs of one periodic command from overlapping.
 
-Cron starts a command on time whether or not the previous run has finished; a slow
+Cron starts a command on time whether or not the previous run has finished. A slow
 run of feed polling must not be joined by a second one fetching the same feeds.
 The lock is an flock on a file under BLOGSYNC_VAR_DIR, so it covers processes on one
 machine only. The kernel releases it if the process dies.

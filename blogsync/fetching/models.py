@@ -1,4 +1,4 @@
-"""What the outbound layer remembers between runs: feed polling state and link checks."""
+"""Outbound layer state kept between runs: feed polling state and link checks."""
 
 from django.db import models
 from django.utils import timezone
@@ -69,8 +69,8 @@ class LinkHealth(models.Model):
 class CheckResult(models.TextChoices):
     OK = "ok", "Working"
     FAILED = "failed", "Failed"
-    # The site answered but would not show the page to the checker (401, 403, 429...);
-    # that says nothing about whether the post still exists.
+    # The site responded but would not show the page to the checker (401, 403, 429),
+    # which shows nothing about whether the post still exists.
     INCONCLUSIVE = "inconclusive", "Inconclusive"
 
 

@@ -27,7 +27,9 @@ def send_feed_failure_notice(contributor_id: int, feed_url: str) -> bool:
         logger.info("No feed notice for contributor %s: no address or state", contributor_id)
         return False
     if state.failures == 0:
-        logger.info("Feed %s recovered before contributor %s was told", feed_url, contributor_id)
+        logger.info(
+            "Feed %s works again, so contributor %s is not emailed", feed_url, contributor_id
+        )
         return False
     message = build_message(
         "fetching/feed_unreadable",

@@ -1,8 +1,8 @@
 """Watching the feeds of signed-up writers for posts written for an open topic.
 
 A new post in a writer's feed becomes a pending entry of a topic they signed up to
-when it links to the topic's page (under any equivalent URL), or when it names the
-series hashtag and was published after sign-up opened. Coordinators then approve it
+in two cases. Either it links to the topic's page (under any equivalent URL), or it
+names the series hashtag and was published after sign-up opened. Coordinators then approve it
 like any other entry.
 """
 
@@ -31,7 +31,7 @@ def page_key(url: str) -> str:
 
 
 def names_hashtag(item: FeedItem, hashtag: str) -> bool:
-    """Whether the item's text or its categories name `hashtag` (e.g. "#blogsync")."""
+    """Return whether the item's text or categories name `hashtag` (e.g. "#blogsync")."""
     bare = hashtag.lstrip("#").lower()
     if not bare:
         return False
@@ -46,7 +46,7 @@ def topic_page_url(topic: Topic) -> str:
 
 
 def item_belongs_to(item: FeedItem, topic: Topic, *, first_poll: bool, now) -> bool:
-    """Whether a feed item is a post written for `topic`.
+    """Return whether a feed item is a post written for `topic`.
 
     A link to the topic page is proof enough. A hashtag alone is not, because the
     writer may have used it last month too: the item must also be dated after

@@ -74,7 +74,7 @@ def test_discover_feed_fetches_the_blog(httpserver):
     assert discover_feed(httpserver.url_for("/")) == httpserver.url_for("/feed.xml")
 
 
-def test_a_feed_url_given_as_blog_is_kept(httpserver):
+def test_discover_feed_keeps_a_feed_url(httpserver):
     httpserver.expect_request("/feed").respond_with_data(
         feed("wordpress.xml"), content_type="application/rss+xml"
     )
@@ -198,7 +198,7 @@ def test_huge_feed_is_an_error(httpserver):
 def test_error_status_is_an_error(httpserver):
     httpserver.expect_request("/gone").respond_with_data("Gone", status=410)
     outcome = fetch_feed(httpserver.url_for("/gone"))
-    assert outcome.error == "The feed answered with the error status 410."
+    assert outcome.error == "The feed returned the error status 410."
 
 
 def test_html_page_is_not_a_feed(httpserver):
@@ -219,7 +219,7 @@ def test_slow_feed_does_not_hold_up_the_others(httpserver):
     release = threading.Event()
 
     def slow(request):
-        # Answers only once the test has seen the other feeds finish, or after 5 s.
+        # Responds only once the test has seen the other feeds finish, or after 5 s.
         release.wait(timeout=5)
         return Response(feed("relative.xml"), content_type="text/xml")
 
@@ -274,7 +274,7 @@ def test_poll_feeds_remembers_items_and_failures(httpserver):
     assert len(first.new_items) == 2
 
     (second,) = poll_feeds([url])
-    assert second.outcome.error == "The feed answered with the error status 503."
+    assert second.outcome.error == "The feed returned the error status 503."
     state = FeedState.objects.get(feed_url=url)
     assert state.failures == 1
     assert state.etag == '"a"'

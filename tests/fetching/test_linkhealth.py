@@ -171,7 +171,7 @@ def test_coordinators_told_about_newly_dead_links(httpserver, settings, coordina
     httpserver.expect_request("/alive").respond_with_data("")
     httpserver.expect_request("/gone").respond_with_data("", status=404)
     make_entry(url=httpserver.url_for("/alive"))
-    gone = make_entry(name="Sam Patel", title="Lost post", url=httpserver.url_for("/gone"))
+    lost = make_entry(name="Sam Patel", title="Lost post", url=httpserver.url_for("/gone"))
     make_entry(url=httpserver.url_for("/gone?pending"), status=EntryStatus.PENDING)
 
     assert check_all_and_report() == {"checked": 2, "died": 0, "reports": 0}
@@ -182,7 +182,7 @@ def test_coordinators_told_about_newly_dead_links(httpserver, settings, coordina
     assert message.to == ["alice@example.org"]
     assert "1 listed post no longer online" in message.subject
     assert "Sam Patel: Lost post" in message.body
-    assert gone.link_health.archive_url in message.body
+    assert lost.link_health.archive_url in message.body
 
 
 def test_check_links_command(httpserver, make_entry):
@@ -193,7 +193,7 @@ def test_check_links_command(httpserver, make_entry):
     assert out.getvalue().strip() == "Checked 1 links: 0 newly dead, 0 reports sent."
 
 
-def test_check_links_skips_while_another_run_holds_the_lock(make_entry):
+def test_check_links_skips_when_locked(make_entry):
     out = StringIO()
     with single_run("check_links") as acquired:
         assert acquired

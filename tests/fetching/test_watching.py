@@ -15,7 +15,8 @@ FEEDS = Path(__file__).parent / "feeds"
 
 
 def rss(*items: str) -> str:
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>B</title>{"".join(items)}</channel></rss>'
+    channel = f"<channel><title>B</title>{''.join(items)}</channel>"
+    return f'<?xml version="1.0"?><rss version="2.0">{channel}</rss>'
 
 
 def item(title, link, *, body="", date=None):
@@ -189,7 +190,7 @@ def test_writer_told_once_after_repeated_failures(hub, httpserver, settings, ser
     message = mail.outbox[0]
     assert message.to == ["jo@example.org"]
     assert "feed" in message.subject
-    assert "The feed answered with the error status 404." in message.body
+    assert "The feed returned the error status 404." in message.body
     assert httpserver.url_for("/feed") in message.body
     state = FeedState.objects.get()
     assert state.failures == 5
@@ -211,7 +212,7 @@ def test_recovered_feed_resets_the_notice(hub, httpserver, settings, series, mak
     poll_open_topic_feeds()
     poll_open_topic_feeds()
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
-    # The feed recovered before the worker ran, so nobody is told.
+    # The feed recovered before the worker ran, so no message is sent.
     assert mail.outbox == []
     state = FeedState.objects.get()
     assert state.failures == 0

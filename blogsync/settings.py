@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "blogsync.syncs",
+    "blogsync.fetching",
     "blogsync.mentions",
 ]
 
@@ -146,6 +147,14 @@ BLOGSYNC_CONFIRMATION_MAX_AGE = env_int(
 # The safe fetcher refuses loopback and other non-public addresses. Tests and local
 # development may allow loopback; `manage.py check --deploy` warns when this is on.
 BLOGSYNC_FETCH_ALLOW_LOOPBACK = env_bool("BLOGSYNC_FETCH_ALLOW_LOOPBACK", False)
+# How many feeds or links are fetched at once by the periodic tasks.
+BLOGSYNC_FETCH_WORKERS = env_int("BLOGSYNC_FETCH_WORKERS", 8, minimum=1)
+# A writer is emailed once when their feed has failed this many polls in a row.
+BLOGSYNC_FEED_FAILURES_BEFORE_NOTICE = env_int(
+    "BLOGSYNC_FEED_FAILURES_BEFORE_NOTICE", 3, minimum=1
+)
+# An entry's link counts as dead after this many failed checks in a row.
+BLOGSYNC_LINK_FAILURES_BEFORE_DEAD = env_int("BLOGSYNC_LINK_FAILURES_BEFORE_DEAD", 3, minimum=1)
 
 # Public pages may be cached by any HTTP cache in front of the hub for this long.
 BLOGSYNC_PUBLIC_CACHE_SECONDS = env_int("BLOGSYNC_PUBLIC_CACHE_SECONDS", 60, minimum=0)

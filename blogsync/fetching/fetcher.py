@@ -4,11 +4,11 @@ Every outbound request (Webmention and Pingback sources, post metadata, feeds, l
 checks) goes through `fetch()`, which:
 
 - accepts http and https only;
-- resolves the host name once, refuses it if any address is not on the public
-  internet (see blogsync.fetching.addresses), and then connects to the very address
-  it checked, sending the original name in the Host header and as the TLS server
-  name, so that a second DNS answer cannot point the connection elsewhere (DNS
-  rebinding);
+- resolves the host name once and rejects it if any address is not on the public
+  internet (see blogsync.fetching.addresses);
+- connects to the very address it checked, sending the original name in the Host
+  header and as the TLS server name, so that a second DNS response cannot point the
+  connection elsewhere (DNS rebinding);
 - follows at most `max_redirects` redirects itself, checking each new host the same
   way;
 - stops after `timeout` seconds in total, and `connect_timeout` for each connection;
@@ -49,7 +49,7 @@ PRIVATE_HEADERS = {"authorization", "cookie", "proxy-authorization"}
 
 
 class FetchError(Exception):
-    """A URL could not be fetched; `str(error)` says why in plain English."""
+    """A URL could not be fetched; `str(error)` explains why in plain English."""
 
     def __init__(self, url: str, message: str):
         super().__init__(message)
@@ -66,7 +66,7 @@ class TooLarge(FetchError):
 
 
 class FetchTimeout(FetchError):
-    """The server did not answer in time."""
+    """The server did not respond in time."""
 
 
 @dataclass
@@ -100,7 +100,7 @@ _resolver_pool = concurrent.futures.ThreadPoolExecutor(
 
 
 def resolve_host(host: str, port: int) -> list[str]:
-    """All addresses `host` resolves to. Replaced in tests by a fixed mapping."""
+    """Resolve `host` to all its addresses. Tests replace this with a fixed mapping."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return [info[4][0] for info in infos]
 
@@ -122,7 +122,7 @@ def _resolve(url: str, host: str, port: int, timeout: float) -> list[str]:
 
 
 def checked_address(url: str, host: str, port: int, timeout: float) -> addresses.IPAddress:
-    """The address to connect to for `host`, after checking every address it has."""
+    """Resolve `host`, check every address it has, and return the one to connect to."""
     allow_loopback = settings.BLOGSYNC_FETCH_ALLOW_LOOPBACK
     try:
         literal = addresses.parse_ip_literal(host)
@@ -188,14 +188,14 @@ class _Decoder:
         return self._z.decompress(self._z.unconsumed_tail + chunk, self.limit + 1)
 
 
-def _charset_from_content_type(value: str) -> str | None:
+def charset_from_content_type(value: str) -> str | None:
     match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", value, re.IGNORECASE)
     return match.group(1).lower() if match else None
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 # Declared single-byte charsets that pages often claim while sending UTF-8.
-_LATIN = {"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii"}
+LATIN_CHARSETS = {"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii"}
 
 
 def _codec(name: str | None) -> str | None:
@@ -213,9 +213,9 @@ def decode_body(content: bytes, declared: str | None) -> str:
     """Decode a fetched body. The order: a byte-order mark, the HTTP charset, a
     `<meta charset>` in the first 4 KB, charset-normalizer's guess, UTF-8.
 
-    A declared Latin-1 or Windows-1252 charset on bytes that are valid UTF-8 with
-    non-ASCII characters is taken to be wrong, because that is the common mistake
-    (a server default left in place) and UTF-8 text is almost never valid by chance.
+    A declared Latin-1 or Windows-1252 charset is taken to be wrong when the bytes
+    are valid UTF-8 with non-ASCII characters. That mistake is common (a server
+    default left in place), and non-ASCII text is almost never valid UTF-8 by chance.
     """
     for bom, name in (
         (b"\xef\xbb\xbf", "utf-8"),
@@ -229,7 +229,7 @@ def decode_body(content: bytes, declared: str | None) -> str:
         codec = _codec(name)
         if codec is None:
             continue
-        if name.lower() in _LATIN or codec in ("latin-1", "cp1252", "ascii"):
+        if name.lower() in LATIN_CHARSETS or codec in ("latin-1", "cp1252", "ascii"):
             try:
                 decoded = content.decode("utf-8")
             except UnicodeDecodeError:
@@ -282,12 +282,13 @@ def _check_url(url: str) -> tuple[str, str, int]:
 def _seconds_left(deadline: float, url: str, timeout: float) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
-        raise FetchTimeout(url, f"{url} did not answer within {timeout:g} seconds.")
+        raise FetchTimeout(url, f"{url} did not respond within {timeout:g} seconds.")
     return left
 
 
 def _send_once(method, url, headers, data, deadline, timeout, max_bytes):
-    """One request to `url` (no redirects followed), connected to a checked address."""
+    """Send one request to `url` over a connection to its checked address, without
+    following redirects."""
     scheme, host, port = _check_url(url)
     address = checked_address(url, host, port, _seconds_left(deadline, url, timeout))
     target = httpx.URL(url)
@@ -324,6 +325,9 @@ def _send_once(method, url, headers, data, deadline, timeout, max_bytes):
         )
         response = client.send(request, stream=True)
         try:
+            if method == "HEAD":
+                # A response to HEAD has no body, whatever its Content-Length header states.
+                return _result(response, url, b"")
             return _read(response, url, deadline, timeout, max_bytes)
         finally:
             response.close()
@@ -349,12 +353,16 @@ def _read(response: httpx.Response, url, deadline, timeout, max_bytes) -> FetchR
         if len(body) > max_bytes:
             raise TooLarge(url, f"{url} is larger than the {max_bytes:,} bytes the hub reads.")
         _seconds_left(deadline, url, timeout)
+    return _result(response, url, bytes(body))
+
+
+def _result(response: httpx.Response, url: str, content: bytes) -> FetchResult:
     return FetchResult(
         url=url,
         status=response.status_code,
         headers=response.headers,
-        content=bytes(body),
-        encoding=_charset_from_content_type(response.headers.get("content-type", "")),
+        content=content,
+        encoding=charset_from_content_type(response.headers.get("content-type", "")),
     )
 
 
@@ -385,7 +393,7 @@ def fetch(
             result = _send_once(method, current, sent_headers, data, deadline, timeout, max_bytes)
         except httpx.TimeoutException:
             raise FetchTimeout(
-                current, f"{current} did not answer within {timeout:g} seconds."
+                current, f"{current} did not respond within {timeout:g} seconds."
             ) from None
         except httpx.ConnectError as error:
             raise FetchError(

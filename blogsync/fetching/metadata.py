@@ -1,4 +1,4 @@
-"""What a blog post says about itself: title, author, publication date, canonical URL.
+"""Metadata a blog post declares about itself: title, author, date, canonical URL.
 
 Each field is taken from the first source that has it, in this order:
 
@@ -313,12 +313,12 @@ def extract_metadata(page_html: str, url: str) -> PageMetadata:
 def fetch_metadata(url: str, **fetch_options) -> PageMetadata:
     """Fetch the post at `url` with the safe fetcher and read its metadata.
 
-    Raises FetchError when the page cannot be fetched, answers with an error status
+    Raises FetchError when the page cannot be fetched, returns an error status
     or is not HTML.
     """
     result = fetch(url, **fetch_options)
     if result.status >= 400:
-        raise FetchError(url, f"{url} answered with the error status {result.status}.")
+        raise FetchError(url, f"{url} returned the error status {result.status}.")
     if result.content_type not in ("text/html", "application/xhtml+xml", ""):
         raise FetchError(url, f"{url} is not a web page (it is {result.content_type}).")
     return extract_metadata(result.text, result.url)

@@ -33,7 +33,7 @@ def resolver(monkeypatch):
 def connections(monkeypatch):
     """Records every TCP connection attempt; refused addresses must never appear.
 
-    httpcore opens its sockets with socket.create_connection, so wrapping it sees
+    httpcore opens its sockets with socket.create_connection, so wrapping it records
     every connection the fetcher makes.
     """
     attempts: list[tuple[str, int]] = []

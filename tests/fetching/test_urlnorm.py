@@ -6,8 +6,16 @@ from hypothesis import strategies as st
 from blogsync.fetching.urlnorm import canonical_key, normalise_url
 
 hosts = st.sampled_from(
-    ["example.org", "EXAMPLE.org", "blog.example.", "bücher.example", "xn--bcher-kva.example",
-     "[::1]", "127.0.0.1", ""]
+    [
+        "example.org",
+        "EXAMPLE.org",
+        "blog.example.",
+        "bücher.example",
+        "xn--bcher-kva.example",
+        "[::1]",
+        "127.0.0.1",
+        "",
+    ]
 )
 ports = st.sampled_from(["", ":80", ":443", ":8080", ":0"])
 paths = st.text(alphabet="abc/%20-._~é?", max_size=20).map(lambda p: "/" + p.replace("?", ""))

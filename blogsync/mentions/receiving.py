@@ -36,6 +36,9 @@ FAULT_ALREADY_REGISTERED = 48
 FAULT_ACCESS_DENIED = 49
 FAULT_UPSTREAM = 50
 
+# The source becomes Entry.url, which holds at most 1,000 characters.
+MAX_SOURCE_LENGTH = 1000
+
 
 class RequestRejected(Exception):
     """A request that fails a synchronous check. `status` is the Webmention HTTP
@@ -123,7 +126,7 @@ def _receive(request: Request) -> Mention:
         _check_rate(f"client:{request.client_ip}", settings.BLOGSYNC_MENTION_LIMIT_PER_CLIENT)
 
     try:
-        source = check_http_url(request.source, "source")
+        source = check_http_url(request.source, "source", max_length=MAX_SOURCE_LENGTH)
     except InvalidURL as error:
         raise RequestRejected(str(error), fault=FAULT_SOURCE_MISSING) from None
     try:
@@ -132,6 +135,12 @@ def _receive(request: Request) -> Mention:
         raise RequestRejected(str(error), fault=FAULT_TARGET_UNUSABLE) from None
 
     normalised_source = normalise_url(source)
+    if len(normalised_source) > MAX_SOURCE_LENGTH:
+        # Percent-encoding the query can make the key longer than the URL itself.
+        raise RequestRejected(
+            f"The source URL is longer than {MAX_SOURCE_LENGTH:,} characters once encoded.",
+            fault=FAULT_SOURCE_MISSING,
+        )
     if normalised_source == normalise_url(target):
         raise RequestRejected("The source and target are the same URL.")
     hosts = hub_hosts(request.request_host)

@@ -28,14 +28,14 @@ class TopicAddress:
     number: int
 
 
-def check_http_url(value: str, name: str) -> str:
+def check_http_url(value: str, name: str, max_length: int = 2000) -> str:
     """Return `value` stripped, or raise InvalidURL when it is not an absolute http(s)
     URL with a host. `name` is the parameter's name, for the message."""
     value = (value or "").strip()
     if not value:
         raise InvalidURL(f"The {name} parameter is missing.")
-    if len(value) > 2000:
-        raise InvalidURL(f"The {name} URL is longer than 2,000 characters.")
+    if len(value) > max_length:
+        raise InvalidURL(f"The {name} URL is longer than {max_length:,} characters.")
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018 - raises ValueError on a port that is not a number

@@ -25,7 +25,8 @@ logger = logging.getLogger(__name__)
 def client_ip(request) -> str | None:
     # NOTE: REMOTE_ADDR is the proxy's address when the hub runs behind a reverse
     # proxy, so per-client limits then count all clients together.
-    value = request.META.get("REMOTE_ADDR", "")
+    # An IPv6 zone (fe80::1%eth0) is dropped: the database's inet type rejects it.
+    value = request.META.get("REMOTE_ADDR", "").split("%")[0]
     try:
         return str(ipaddress.ip_address(value))
     except ValueError:

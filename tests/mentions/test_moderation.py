@@ -246,3 +246,14 @@ def test_pending_mention_emails_coordinators_over_smtp(
     recipients = sorted(rcpt for envelope in smtp_inbox.envelopes for rcpt in envelope.rcpt_tos)
     assert recipients == ["alice@hub.example", "bob@hub.example"]
     assert b"Why I teach" in smtp_inbox.envelopes[0].content
+
+
+def test_client_address_with_ipv6_zone_is_stored(client, topic_url):
+    response = client.post(
+        "/mentions/webmention/",
+        {"source": "https://a.example/1", "target": topic_url},
+        REMOTE_ADDR="fe80::1%eth0",
+    )
+
+    assert response.status_code == 202
+    assert Mention.objects.get().client_ip == "fe80::1"

@@ -82,8 +82,16 @@ def test_status_page_of_unknown_token_is_404(client):
             "contains spaces",
         ),
         (
-            {"source": "https://blog.example/" + "a" * 2000, "target": f"{HUB}/blogsync/1/"},
-            "longer than 2,000 characters",
+            {"source": "https://blog.example/" + "a" * 1000, "target": f"{HUB}/blogsync/1/"},
+            "longer than 1,000 characters",
+        ),
+        (
+            {"source": "https://blog.example/?q=" + "ä" * 900, "target": f"{HUB}/blogsync/1/"},
+            "longer than 1,000 characters once encoded",
+        ),
+        (
+            {"source": "https://blog.example/post", "target": f"{HUB}/blogsync/1/" + "a" * 2000},
+            "target URL is longer than 2,000 characters",
         ),
         (
             {"source": "https://blog.example/post", "target": "javascript:alert(1)"},

@@ -1,7 +1,7 @@
 """Listeners to the domain's signals: queue the mentions app's tasks.
 
 The signals are sent after the transaction that changed the entry has committed, so a
-task queued here sees the entry. A failure to queue is logged and not raised, because
+task queued here can read the entry. A failure to queue is logged and not raised, because
 it must not undo or break the approval that sent the signal.
 """
 
@@ -21,8 +21,8 @@ def queue_outgoing_webmention(sender, entry, **kwargs):
 
     if not entry.url:
         return
-    # The writer's receiver fetches the topic page to check that it links to the post;
-    # wait until any HTTP cache in front of the hub serves the page with the new entry.
+    # The writer's receiver fetches the topic page to check that it links to the post,
+    # so wait until any HTTP cache in front of the hub serves the page with the entry.
     delay = settings.BLOGSYNC_PUBLIC_CACHE_SECONDS
     task = send_webmention_task
     if delay:

@@ -10,7 +10,8 @@ from blogsync.mentions.targets import TOPIC_VIEW
 
 
 def endpoint_urls() -> tuple[str, str]:
-    """The absolute URLs of the Webmention and Pingback endpoints, on the SITE_URL host."""
+    """Return the absolute URLs of the Webmention and Pingback endpoints on the SITE_URL
+    host."""
     return (
         settings.SITE_URL + reverse("mentions:webmention"),
         settings.SITE_URL + reverse("mentions:pingback"),

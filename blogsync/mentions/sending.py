@@ -68,7 +68,7 @@ def _discover_and_send(outgoing: OutgoingWebmention) -> None:
     )
     if page.status >= 400:
         outgoing.state = OutgoingState.FAILED
-        outgoing.error = f"The post answered with HTTP {page.status}."
+        outgoing.error = f"The post responded with HTTP {page.status}."
         return
     endpoint = discover_webmention_endpoint(page.url, page.headers, page.text)
     if not endpoint:
@@ -90,4 +90,4 @@ def _discover_and_send(outgoing: OutgoingWebmention) -> None:
         outgoing.state = OutgoingState.SENT
     else:
         outgoing.state = OutgoingState.FAILED
-        outgoing.error = f"The endpoint answered with HTTP {response.status}."
+        outgoing.error = f"The endpoint responded with HTTP {response.status}."

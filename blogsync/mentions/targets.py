@@ -1,8 +1,9 @@
 """Recognising the hub's topic pages among the URLs that writers copy.
 
 A writer may link to a topic page by any of its equivalent URLs: with or without the
-trailing slash, over http or https, with tracking parameters or a fragment, and on the
-SITE_URL host or whichever host the request came in on. All of them name one topic.
+trailing slash, over http or https, with tracking parameters or a fragment. The host may
+be the SITE_URL host or whichever host the request came in on. All of them name one
+topic.
 """
 
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ TOPIC_VIEW = "syncs:topic_detail"
 
 
 class InvalidURL(ValueError):
-    """A URL that is not an absolute http or https URL; the message says why."""
+    """A URL that is not an absolute http or https URL; the message states why."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def check_http_url(value: str, name: str, max_length: int = 2000) -> str:
 
 
 def host_key(url: str) -> str:
-    """The host and any non-default port of `url`, lower-cased, the same for http and
+    """Return the host and any non-default port of `url`, lower-cased, the same for http and
     https, so that http://hub/ and https://hub/ compare equal."""
     try:
         parts = urlsplit(url)
@@ -73,7 +74,7 @@ def host_key(url: str) -> str:
 
 
 def hub_hosts(request_host: str = "") -> set[str]:
-    """The host keys under which the hub's pages are reachable: the SITE_URL host and,
+    """Return the host keys under which the hub's pages are reachable: the SITE_URL host and,
     when given, the host of the current request (as `request.get_host()` returns it)."""
     hosts = {host_key(settings.SITE_URL)}
     if request_host:
@@ -87,7 +88,7 @@ def _site_path_prefix() -> str:
 
 
 def topic_address(url: str, hosts: set[str]) -> TopicAddress | None:
-    """The topic that `url` names, if it is a topic page of this hub on one of
+    """Return the topic that `url` names, if it is a topic page of this hub on one of
     `hosts`; None for any other URL. No database query is made."""
     try:
         parts = urlsplit(url.strip())
@@ -121,5 +122,5 @@ def find_topic(address: TopicAddress) -> Topic | None:
 
 
 def absolute_topic_url(topic: Topic) -> str:
-    """The topic page's URL on the SITE_URL host, as the hub links to it."""
+    """Return the topic page's URL on the SITE_URL host, as the hub links to it."""
     return settings.SITE_URL + topic.get_absolute_url()

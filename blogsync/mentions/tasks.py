@@ -11,7 +11,7 @@ logger = logging.getLogger(__name__)
 
 @task()
 def verify_mention_task(mention_id: int) -> str:
-    """Fetch a Webmention's source and accept or reject it; returns the new state."""
+    """Fetch a Webmention's source, accept or reject it, and return the new state."""
     outcome = verification.verify(mention_id)
     return str(outcome.state)
 

@@ -47,9 +47,9 @@ def _method_not_allowed(what: str) -> HttpResponse:
 def webmention_endpoint(request):
     """Receive a Webmention: a form-encoded POST of `source` and `target`.
 
-    Anyone may send one. The synchronous checks answer 400 (bad URLs, a target that is
+    Anyone may send one. The synchronous checks return 400 (bad URLs, a target that is
     not a topic page), 403 (a blocked host) or 429 (rate limit, with Retry-After);
-    otherwise the mention is queued for verification and the answer is 202 Accepted
+    otherwise the mention is queued for verification and the response is 202 Accepted
     with the status page in Location.
     """
     if request.method != "POST":
@@ -93,8 +93,8 @@ def pingback_endpoint(request):
 
     The body is read as XML-RPC whatever its declared content type. Verification runs
     during the request, through the safe fetcher with BLOGSYNC_PINGBACK_TIMEOUT, so
-    that the answer can carry the Pingback 1.0 fault code (16, 17, 50) the sender
-    expects; the other checks answer 0, 32, 33, 48 or 49.
+    that the response can carry the Pingback 1.0 fault code (16, 17, 50) the sender
+    expects. The other checks return 0, 32, 33, 48 or 49.
     """
     if request.method != "POST":
         return _method_not_allowed("Pingback (XML-RPC)")
@@ -115,7 +115,7 @@ def pingback_endpoint(request):
         return _xml(
             xmlrpc_messages.fault(
                 receiving.FAULT_GENERIC,
-                f"The method {method[:100]!r} is not supported; this endpoint answers "
+                f"The method {method[:100]!r} is not supported; this endpoint supports "
                 "pingback.ping only.",
             )
         )
@@ -169,7 +169,7 @@ def pingback_endpoint(request):
 
 @public_page
 def mention_status(request, token):
-    """The state of one mention in plain words; its URL is only given to the sender."""
+    """Show the state of one mention in plain words; only its sender is given the URL."""
     mention = get_object_or_404(
         Mention.objects.select_related("topic__series", "entry"), token=token
     )

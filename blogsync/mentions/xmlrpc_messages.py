@@ -17,7 +17,7 @@ MAX_BODY_BYTES = 64 * 1024
 
 
 class XMLRPCError(ValueError):
-    """A request body that is not a usable XML-RPC call; the message says why."""
+    """A request body that is not a usable XML-RPC call; the message states why."""
 
 
 def parse_call(body: bytes) -> tuple[str, tuple]:

@@ -64,7 +64,7 @@ def test_pingback_never_500(client, topic, no_dns, source, target):
     try:
         xmlrpc.client.loads(response.content)
     except xmlrpc.client.Fault:
-        pass  # a fault is a proper answer too; the point is that the body parses
+        pass  # a fault is a valid response too; what matters is that the body parses
 
 
 @fuzz_settings

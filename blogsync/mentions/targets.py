@@ -74,9 +74,14 @@ def host_key(url: str) -> str:
 
 
 def hub_hosts(request_host: str = "") -> set[str]:
-    """Return the host keys under which the hub's pages are reachable: the SITE_URL host and,
-    when given, the host of the current request (as `request.get_host()` returns it)."""
+    """Return the host keys under which the hub's pages are reachable: the SITE_URL
+    host, every literal host in ALLOWED_HOSTS (on the default ports), and, when given,
+    the host of the current request (as `request.get_host()` returns it)."""
     hosts = {host_key(settings.SITE_URL)}
+    for allowed in settings.ALLOWED_HOSTS:
+        # Patterns (".example.org", "*") stand for hosts the hub cannot list.
+        if allowed and not allowed.startswith(".") and "*" not in allowed:
+            hosts.add(host_key(f"http://{allowed}"))
     if request_host:
         hosts.add(host_key(f"http://{request_host}"))
     hosts.discard("")

@@ -183,6 +183,16 @@ def test_link_to_equivalent_url_counts(send_webmention, serve_post, topic_url, t
     assert Mention.objects.get().state == MentionState.ACCEPTED
 
 
+def test_link_to_other_allowed_host_counts(send_webmention, serve_post, topic_url):
+    # The post links to the www host; the sender names the SITE_URL host.
+    source = serve_post(body=link_to("https://www.hub.example/blogsync/1/"))
+
+    send_webmention(source, topic_url)
+    verify_pending()
+
+    assert Mention.objects.get().state == MentionState.ACCEPTED
+
+
 def test_source_without_link_is_rejected(send_webmention, serve_post, topic_url):
     source = serve_post(body="<p>No link to the hub here, only <a href='/about/'>me</a>.</p>")
 

@@ -48,9 +48,38 @@ def _idna_host(host: str) -> str:
         return host
 
 
+# urlsplit drops C0 control characters and spaces at the ends; str.strip() drops other
+# Unicode whitespace. Both are trimmed until neither changes the URL, so that the key
+# of a key is the key itself.
+_C0_AND_SPACE = "".join(chr(code) for code in range(33))
+
+
+def _trim(url: str) -> str:
+    while True:
+        trimmed = url.strip().strip(_C0_AND_SPACE)
+        if trimmed == url:
+            return url
+        url = trimmed
+
+
 def normalise_url(url: str) -> str:
-    """Return the comparison key of `url`; an unparseable URL is returned stripped."""
-    url = url.strip()
+    """Return the comparison key of `url`; an unparseable URL is returned stripped.
+
+    A few malformed inputs (a path ending in a space before an empty fragment, say)
+    change again when their key is normalised, so the key is normalised until it
+    stops changing, at most three more times.
+    """
+    key = _normalise_once(url)
+    for _ in range(3):
+        again = _normalise_once(key)
+        if again == key:
+            break
+        key = again
+    return key
+
+
+def _normalise_once(url: str) -> str:
+    url = _trim(url)
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -67,6 +96,9 @@ def normalise_url(url: str) -> str:
     path = parts.path or "/"
     if len(path) > 1 and path.endswith("/"):
         path = path.rstrip("/") or "/"
+    if not netloc and path.startswith("//"):
+        # Without a host, "//x" would be read back as a host called x.
+        path = "/" + path.lstrip("/")
 
     query_pairs = [
         (name, value)

@@ -6,6 +6,7 @@ names the series hashtag and was published after sign-up opened. Coordinators th
 like any other entry.
 """
 
+import concurrent.futures
 import logging
 import re
 from collections import defaultdict
@@ -15,9 +16,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from blogsync.fetching.feeds import FeedItem, poll_feeds
+from blogsync.fetching.feeds import FeedItem, discover_feed, poll_feeds
+from blogsync.fetching.fetcher import FetchError
 from blogsync.fetching.urlnorm import normalise_url
-from blogsync.syncs.models import EntrySource, SignUp, Topic
+from blogsync.syncs.models import Contributor, EntrySource, SignUp, Topic
 from blogsync.syncs.services import DuplicateEntry, add_entry
 
 logger = logging.getLogger(__name__)
@@ -66,17 +68,60 @@ def item_belongs_to(item: FeedItem, topic: Topic, *, first_poll: bool, now) -> b
     return topic.signup_opens_at is None or published >= topic.signup_opens_at
 
 
-def watched_signups(now=None) -> dict[str, list[SignUp]]:
-    """Confirmed sign-ups to open topics by writers with a feed, grouped by feed URL."""
-    signups = (
-        SignUp.objects.filter(topic__in=Topic.objects.open_now(now), confirmed_at__isnull=False)
-        .exclude(contributor__feed_url="")
-        .select_related("topic__series", "contributor")
+def watched_signups(now=None, workers: int | None = None) -> dict[str, list[SignUp]]:
+    """Confirmed sign-ups to open topics, grouped by the writer's feed URL.
+
+    Writers with a blog URL but no feed URL get their feed discovered first (see
+    discover_missing_feeds); writers without either are left out.
+    """
+    signups = list(
+        SignUp.objects.filter(
+            topic__in=Topic.objects.open_now(now), confirmed_at__isnull=False
+        ).select_related("topic__series", "contributor")
+    )
+    discover_missing_feeds(
+        [signup.contributor for signup in signups if not signup.contributor.feed_url], workers
     )
     by_feed: dict[str, list[SignUp]] = defaultdict(list)
     for signup in signups:
-        by_feed[signup.contributor.feed_url].append(signup)
+        if signup.contributor.feed_url:
+            by_feed[signup.contributor.feed_url].append(signup)
     return by_feed
+
+
+def discover_missing_feeds(contributors: list[Contributor], workers: int | None = None) -> int:
+    """Discover and save the feed of each contributor from their blog URL, several at
+    a time. Returns how many feeds were found; blogs that fail are logged and retried
+    on the next run."""
+    unique = {c.pk: c for c in contributors if c.blog_url and not c.feed_url}
+    if not unique:
+        return 0
+    found = 0
+    with concurrent.futures.ThreadPoolExecutor(
+        max_workers=workers or settings.BLOGSYNC_FETCH_WORKERS,
+        thread_name_prefix="blogsync-discover",
+    ) as pool:
+        futures = {pool.submit(discover_feed, c.blog_url): c for c in unique.values()}
+        for future in concurrent.futures.as_completed(futures):
+            contributor = futures[future]
+            try:
+                feed_url = future.result()
+            except FetchError as error:
+                logger.warning(
+                    "Feed discovery for contributor %s failed: %s", contributor.pk, error
+                )
+                continue
+            if not feed_url or len(feed_url) > 1000:
+                logger.info("Contributor %s blog advertises no feed", contributor.pk)
+                continue
+            # Several sign-ups may share this contributor object; they all see the URL.
+            for same in contributors:
+                if same.pk == contributor.pk:
+                    same.feed_url = feed_url
+            contributor.save(update_fields=["feed_url"])
+            logger.info("Contributor %s feed discovered at %s", contributor.pk, feed_url)
+            found += 1
+    return found
 
 
 def poll_open_topic_feeds(workers: int | None = None) -> dict[str, int]:
@@ -85,7 +130,7 @@ def poll_open_topic_feeds(workers: int | None = None) -> dict[str, int]:
     from blogsync.fetching.tasks import send_feed_failure_notice
 
     now = timezone.now()
-    by_feed = watched_signups(now)
+    by_feed = watched_signups(now, workers)
     counts = {"feeds": len(by_feed), "failed": 0, "not_modified": 0, "entries": 0}
     logger.info("Polling %s feeds of writers signed up to open topics", len(by_feed))
     threshold = settings.BLOGSYNC_FEED_FAILURES_BEFORE_NOTICE

@@ -2,6 +2,7 @@ import gzip
 import time
 
 import pytest
+from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from blogsync.fetching import fetcher
@@ -331,3 +332,20 @@ def test_text_decoding_by_charset(body, content_type, expected):
         encoding=fetcher.charset_from_content_type(content_type),
     )
     assert result.text == expected
+
+
+def test_fetch_ipv6_loopback_when_allowed(resolver):
+    server = HTTPServer(host="::1", port=0)
+    server.expect_request("/post").respond_with_data("over IPv6")
+    server.start()
+    try:
+        resolver["six.example"] = ["::1"]
+        result = fetch(f"http://six.example:{server.port}/post")
+        literal = fetch(f"http://[::1]:{server.port}/post")
+        hosts = [request.headers["Host"] for request, _ in server.log]
+    finally:
+        server.clear()
+        server.stop()
+    assert result.text == "over IPv6"
+    assert literal.text == "over IPv6"
+    assert hosts == [f"six.example:{server.port}", f"[::1]:{server.port}"]

@@ -86,3 +86,9 @@ def test_canonical_on_another_site_is_ignored():
 
 def test_without_canonical_the_key_is_the_normalised_url():
     assert canonical_key("https://blog.example/?p=1") == "https://blog.example/?p=1"
+
+
+def test_empty_host_with_double_slash_path_is_stable():
+    once = normalise_url("http://:80//0")
+    assert once == "http:///0"
+    assert normalise_url(once) == once

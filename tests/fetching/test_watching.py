@@ -217,3 +217,34 @@ def test_recovered_feed_resets_the_notice(hub, httpserver, settings, series, mak
     state = FeedState.objects.get()
     assert state.failures == 0
     assert state.failure_notified_at is None
+
+
+def test_missing_feed_discovered_from_blog(hub, httpserver, topic):
+    httpserver.expect_request("/").respond_with_data(
+        '<link rel="alternate" type="application/rss+xml" href="/feed">', content_type="text/html"
+    )
+    serve(
+        httpserver,
+        rss(
+            item(
+                "Why",
+                "https://jo.example/why",
+                body='<a href="https://hub.example/blogsync/1/">sync</a>',
+            )
+        ),
+    )
+    contributor = Contributor.objects.create(name="Jo", blog_url=httpserver.url_for("/"))
+    SignUp.objects.create(topic=topic, contributor=contributor, confirmed_at=timezone.now())
+    counts = poll_open_topic_feeds()
+    contributor.refresh_from_db()
+    assert contributor.feed_url == httpserver.url_for("/feed")
+    assert counts["entries"] == 1
+
+
+def test_blog_without_feed_is_skipped(hub, httpserver, topic):
+    httpserver.expect_request("/").respond_with_data("<p>No feed</p>", content_type="text/html")
+    contributor = Contributor.objects.create(name="Jo", blog_url=httpserver.url_for("/"))
+    SignUp.objects.create(topic=topic, contributor=contributor, confirmed_at=timezone.now())
+    assert poll_open_topic_feeds()["feeds"] == 0
+    contributor.refresh_from_db()
+    assert contributor.feed_url == ""

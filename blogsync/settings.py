@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "blogsync.syncs",
     "blogsync.embeds",
+    "blogsync.fetching",
+    "blogsync.mentions",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "blogsync.mentions.middleware.advertise_endpoints",
 ]
 
 ROOT_URLCONF = "blogsync.urls"
@@ -147,9 +150,28 @@ BLOGSYNC_CONFIRMATION_MAX_AGE = env_int(
 # The safe fetcher refuses loopback and other non-public addresses. Tests and local
 # development may allow loopback; `manage.py check --deploy` warns when this is on.
 BLOGSYNC_FETCH_ALLOW_LOOPBACK = env_bool("BLOGSYNC_FETCH_ALLOW_LOOPBACK", False)
+# How many feeds or links are fetched at once by the periodic tasks.
+BLOGSYNC_FETCH_WORKERS = env_int("BLOGSYNC_FETCH_WORKERS", 8, minimum=1)
+# A writer is emailed once when their feed has failed this many polls in a row.
+BLOGSYNC_FEED_FAILURES_BEFORE_NOTICE = env_int(
+    "BLOGSYNC_FEED_FAILURES_BEFORE_NOTICE", 3, minimum=1
+)
+# An entry's link counts as dead after this many failed checks in a row.
+BLOGSYNC_LINK_FAILURES_BEFORE_DEAD = env_int("BLOGSYNC_LINK_FAILURES_BEFORE_DEAD", 3, minimum=1)
 
 # Public pages may be cached by any HTTP cache in front of the hub for this long.
 BLOGSYNC_PUBLIC_CACHE_SECONDS = env_int("BLOGSYNC_PUBLIC_CACHE_SECONDS", 60, minimum=0)
+
+# Mentions (Webmention, Pingback): requests counted per client address and per source
+# host in fixed windows of this many seconds; 0 turns a limit off.
+BLOGSYNC_MENTION_RATE_WINDOW = env_int("BLOGSYNC_MENTION_RATE_WINDOW", 3600, minimum=1)
+BLOGSYNC_MENTION_LIMIT_PER_CLIENT = env_int("BLOGSYNC_MENTION_LIMIT_PER_CLIENT", 60, minimum=0)
+BLOGSYNC_MENTION_LIMIT_PER_HOST = env_int("BLOGSYNC_MENTION_LIMIT_PER_HOST", 20, minimum=0)
+# A mentioned post on the blog of a writer signed up for the topic goes straight into
+# the list instead of waiting for a coordinator.
+BLOGSYNC_MENTION_AUTO_APPROVE_OWN_BLOG = env_bool("BLOGSYNC_MENTION_AUTO_APPROVE_OWN_BLOG", False)
+# Pingbacks are verified during the request; the source fetch stops after this many seconds.
+BLOGSYNC_PINGBACK_TIMEOUT = env_int("BLOGSYNC_PINGBACK_TIMEOUT", 5, minimum=1)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -17,6 +17,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("admin/", admin.site.urls),
+    path("mentions/", include("blogsync.mentions.urls")),
     path("", include("blogsync.embeds.urls")),
     path("", include("blogsync.syncs.urls")),
 ]

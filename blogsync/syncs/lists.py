@@ -44,5 +44,5 @@ def numbered_lines(entries: Iterable[Entry]) -> list[ListLine]:
 
 def approved_lines(topic) -> list[ListLine]:
     """The published list of `topic` in one query."""
-    entries = topic.entries.approved().in_list_order().select_related("contributor")
+    entries = topic.entries.approved().in_list_order().select_related("contributor", "link_health")
     return numbered_lines(entries)

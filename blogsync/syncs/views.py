@@ -26,7 +26,9 @@ def root(request):
 def _approved_entries():
     return Prefetch(
         "entries",
-        queryset=Entry.objects.approved().in_list_order().select_related("contributor"),
+        queryset=Entry.objects.approved()
+        .in_list_order()
+        .select_related("contributor", "link_health"),
         to_attr="approved_entries",
     )
 

@@ -311,6 +311,15 @@ class Entry(models.Model):
         verbose_name_plural = "entries"
         ordering = ["topic", "position", "id"]
         indexes = [models.Index(fields=["topic", "status", "position"])]
+        constraints = [
+            # The database, not only add_entry(), keeps two concurrent submissions of
+            # one post from both landing in a topic.
+            models.UniqueConstraint(
+                fields=["topic", "normalised_url"],
+                condition=~models.Q(normalised_url=""),
+                name="entry_url_unique_per_topic",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.contributor}: {self.title}"

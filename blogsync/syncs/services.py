@@ -6,7 +6,7 @@ position, lateness, duplicates and the partner opt-out follow one rule everywher
 
 import logging
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from blogsync.fetching.urlnorm import normalise_url
@@ -49,24 +49,31 @@ def add_entry(
     the deadline and its grace period is kept and labelled late, never dropped.
     """
     submitted_at = submitted_at or timezone.now()
-    with transaction.atomic():
+    existing = find_duplicate(topic, url)
+    if existing is not None:
+        raise DuplicateEntry(existing)
+    signup = SignUp.objects.filter(topic=topic, contributor=contributor).first()
+    try:
+        with transaction.atomic():
+            entry = Entry.objects.create(
+                topic=topic,
+                contributor=contributor,
+                url=url,
+                title=title,
+                source=source,
+                status=status,
+                position=next_position(topic),
+                partner_opt_out=bool(signup and signup.partner_opt_out),
+                is_late=topic.is_late(submitted_at),
+                submitted_at=submitted_at,
+                approved_at=submitted_at if status == EntryStatus.APPROVED else None,
+            )
+    except IntegrityError:
+        # Another request stored the same URL between the check above and the insert.
         existing = find_duplicate(topic, url)
-        if existing is not None:
-            raise DuplicateEntry(existing)
-        signup = SignUp.objects.filter(topic=topic, contributor=contributor).first()
-        entry = Entry.objects.create(
-            topic=topic,
-            contributor=contributor,
-            url=url,
-            title=title,
-            source=source,
-            status=status,
-            position=next_position(topic),
-            partner_opt_out=bool(signup and signup.partner_opt_out),
-            is_late=topic.is_late(submitted_at),
-            submitted_at=submitted_at,
-            approved_at=submitted_at if status == EntryStatus.APPROVED else None,
-        )
+        if existing is None:
+            raise
+        raise DuplicateEntry(existing) from None
     logger.info(
         "Entry %s added to topic %s from %s (status %s, late %s)",
         entry.pk, topic.pk, source, status, entry.is_late,

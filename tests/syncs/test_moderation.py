@@ -178,3 +178,16 @@ def test_failed_accept_leaves_proposal_new(series, make_topic, alice):
     assert proposal.status == ProposalStatus.NEW
     assert Topic.objects.count() == 1
     assert not AuditEvent.objects.exists()
+
+
+def test_database_rejects_duplicate_url_in_topic(topic, make_entry):
+    from django.db import IntegrityError, transaction
+
+    from blogsync.syncs.models import Entry
+
+    first = make_entry(url="https://example.org/post/")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Entry.objects.create(
+            topic=topic, contributor=first.contributor, title="Again",
+            url="https://EXAMPLE.org/post?utm_source=x", source="form",
+        )

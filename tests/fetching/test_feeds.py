@@ -286,3 +286,26 @@ def test_poll_feeds_remembers_items_and_failures(httpserver):
     assert state.failures == 0
     assert state.last_error == ""
     assert len(state.seen) == 3
+
+
+def test_entity_expansion_bomb_is_not_expanded():
+    levels = ['<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">']
+    for previous, name in zip("abcde", "bcdef", strict=True):
+        levels.append(f'<!ENTITY {name} "{f"&{previous};" * 20}">')
+    bomb = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [{"".join(levels)}]><rss version="2.0"><channel>'
+        "<title>Bomb</title><item><title>&f;</title><link>https://x.example/1</link></item>"
+        "</channel></rss>"
+    ).encode()
+    (item,) = parse_feed(bomb, "https://x.example/feed")
+    assert len(item.title) < 100
+
+
+def test_external_entities_are_not_read():
+    xxe = (
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/hostname">]>'
+        b'<rss version="2.0"><channel><title>X</title><item><title>t &x;</title>'
+        b"<link>https://x.example/1</link></item></channel></rss>"
+    )
+    (item,) = parse_feed(xxe, "https://x.example/feed")
+    assert item.title == "t"

@@ -41,7 +41,7 @@ def connections(monkeypatch):
 
     def spy(address, *args, **kwargs):
         attempts.append(address)
-        if address[0] not in ("127.0.0.1", "::1"):
+        if address[0] not in ("127.0.0.1", "127.0.0.2", "::1"):
             raise AssertionError(f"the test tried to connect to {address}")
         return real(address, *args, **kwargs)
 

@@ -349,3 +349,12 @@ def test_fetch_ipv6_loopback_when_allowed(resolver):
     assert result.text == "over IPv6"
     assert literal.text == "over IPv6"
     assert hosts == [f"six.example:{server.port}", f"[::1]:{server.port}"]
+
+
+def test_fetch_tries_the_next_address(httpserver, resolver, connections):
+    # The server listens on 127.0.0.1 only, so 127.0.0.2 refuses the connection.
+    resolver["two.example"] = ["127.0.0.2", "127.0.0.1"]
+    httpserver.expect_request("/post").respond_with_data("second address")
+    result = fetch(f"http://two.example:{httpserver.port}/post")
+    assert result.text == "second address"
+    assert connections == [("127.0.0.2", httpserver.port), ("127.0.0.1", httpserver.port)]

@@ -417,6 +417,7 @@ def fetch(
     sent_headers = {"User-Agent": user_agent(), "Accept-Encoding": "gzip, deflate"}
     sent_headers.update(headers or {})
     current = url
+    _check_url(url)
     origin = urlsplit(url)[:2]
     for hop in range(max_redirects + 1):
         try:
@@ -438,11 +439,15 @@ def fetch(
             return result
         if hop == max_redirects:
             break
-        following = urljoin(current, location.strip())
+        try:
+            following = urljoin(current, location.strip())
+            following_origin = urlsplit(following)[:2]
+        except ValueError:
+            raise FetchError(current, f"{current} redirected to an invalid URL.") from None
         logger.debug("Following a %s redirect from %s to %s", result.status, current, following)
         if result.status == 303 or (result.status in (301, 302) and method == "POST"):
             method, data = "GET", None
-        if urlsplit(following)[:2] != origin:
+        if following_origin != origin:
             sent_headers = {
                 k: v for k, v in sent_headers.items() if k.lower() not in PRIVATE_HEADERS
             }

@@ -3,6 +3,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
@@ -309,3 +311,39 @@ def test_external_entities_are_not_read():
     )
     (item,) = parse_feed(xxe, "https://x.example/feed")
     assert item.title == "t"
+
+
+feed_pieces = st.sampled_from(
+    [
+        '<?xml version="1.0" encoding="ISO-8859-1"?>',
+        "<rss>",
+        "</rss>",
+        "<channel>",
+        "<item>",
+        "</item>",
+        "<link>",
+        "</link>",
+        "<title>",
+        "</title>",
+        "<pubDate>",
+        "Mon, 99 Foo 2013",
+        "<description>&lt;a href=",
+        "javascript:x",
+        "<feed>",
+        "<entry>",
+        '<link href="/x"/>',
+        '{"items": [',
+        '{"url": 5}',
+        "]}",
+        "\xe9",
+        "\xff\xfe",
+        "&bogus;",
+    ]
+)
+
+
+@given(st.lists(st.one_of(feed_pieces, st.text(max_size=8)), max_size=30).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_parse_feed_never_raises(text):
+    for item in parse_feed(text.encode("utf-8", "surrogatepass"), "https://x.example/feed"):
+        assert item.link.startswith(("http://", "https://"))

@@ -2,6 +2,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from blogsync.fetching.fetcher import FetchError
 from blogsync.fetching.metadata import extract_metadata, fetch_metadata
@@ -178,3 +180,47 @@ def test_non_html_raises_fetch_error(httpserver):
     )
     with pytest.raises(FetchError, match="not a web page"):
         fetch_metadata(httpserver.url_for("/file.pdf"))
+
+
+html_pieces = st.sampled_from(
+    [
+        "<title>",
+        "</title>",
+        "<h1>",
+        "</h1>",
+        '<div class="h-entry">',
+        "</div>",
+        '<span class="p-name">',
+        '<a class="u-url" href="',
+        '<time class="dt-published">',
+        '<script type="application/ld+json">',
+        "</script>",
+        '{"@type": "Article", ',
+        '"author": {"@id": "x"}, ',
+        '"headline": [1, 2]',
+        "}",
+        "[",
+        "]",
+        '<meta property="og:title" content="',
+        '<link rel="canonical" href="',
+        '">',
+        "&amp;",
+        "&#0;",
+        "<",
+        ">",
+        '"',
+        "'",
+        "é",
+        "\x00",
+        "2013-13-45T99:99",
+        "javascript:",
+    ]
+)
+
+
+@given(st.lists(st.one_of(html_pieces, st.text(max_size=10)), max_size=40).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_extract_metadata_never_raises(html):
+    metadata = extract_metadata(html, "https://me.example/post")
+    assert len(metadata.title) <= 300
+    assert len(metadata.author) <= 200

@@ -224,3 +224,24 @@ def test_extract_metadata_never_raises(html):
     metadata = extract_metadata(html, "https://me.example/post")
     assert len(metadata.title) <= 300
     assert len(metadata.author) <= 200
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "author"),
+    [
+        ("wordpress.html", "Why I teach", "Jo Bloggs"),
+        ("blogger.html", "Assessment without levels", "Sam Patel"),
+        ("substack.html", "On homework, again", "Alex Rivera"),
+        ("ghost.html", "Feedback that works", "Priya Shah"),
+        ("medium.html", "Learning to listen", "Chris Okafor"),
+        ("indieweb.html", "Reflections on marking", "Dana Lee"),
+        ("handwritten.html", "My <first> post about teaching &amp; learning", ""),
+    ],
+)
+def test_fetch_metadata_of_served_platform_pages(httpserver, name, title, author):
+    httpserver.expect_request("/post").respond_with_data(
+        (PAGES / name).read_bytes(), content_type="text/html; charset=utf-8"
+    )
+    metadata = fetch_metadata(httpserver.url_for("/post"))
+    assert metadata.title == title
+    assert metadata.author == author

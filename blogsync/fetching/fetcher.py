@@ -107,6 +107,8 @@ def resolve_host(host: str, port: int) -> list[str]:
 
 def _resolve(url: str, host: str, port: int, timeout: float) -> list[str]:
     # getaddrinfo has no timeout of its own, so it runs in a worker thread.
+    # NOTE: a lookup that hangs keeps its pool thread busy after the caller has given
+    # up; 32 such hung lookups at once would delay every later fetch.
     future = _resolver_pool.submit(resolve_host, host, port)
     try:
         found = future.result(timeout=max(timeout, 0.01))

@@ -76,6 +76,9 @@ def item_belongs_to(item: FeedItem, topic: Topic, *, first_poll: bool, now) -> b
 def watched_signups(now=None, workers: int | None = None) -> dict[str, list[SignUp]]:
     """Confirmed sign-ups to open topics, grouped by the writer's feed URL.
 
+    NOTE: only topics open now are watched, so a post published after the deadline
+    (which add_entry would label late) must be submitted through the form.
+
     Writers with a blog URL but no feed URL get their feed discovered first (see
     discover_missing_feeds); writers without either are left out.
     """

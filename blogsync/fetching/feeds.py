@@ -138,8 +138,8 @@ _XML_DECLARATION = re.compile(rb"^(\s*<\?xml[^>]*encoding=[\"'])([\w.:-]+)([\"']
 def _repair_charset(content: bytes, content_type: str) -> tuple[bytes, str]:
     """Undo a declared Latin-1 charset on a feed whose bytes are really UTF-8.
 
-    The HTTP header or the XML declaration is often a server default that nobody
-    changed; feedparser would believe it and turn every "é" into "Ã©".
+    The HTTP header or the XML declaration is often a server default left in place,
+    and feedparser would believe it and turn every "é" into "Ã©".
     """
     declaration = _XML_DECLARATION.match(content[:200])
     declared = {charset_from_content_type(content_type)}
@@ -313,12 +313,14 @@ def fetch_feed(feed_url: str, etag: str = "", last_modified: str = "") -> PollOu
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+
     outcome = PollOutcome(feed_url=feed_url, etag=etag, last_modified=last_modified)
     try:
         result = fetch(feed_url, headers=headers, timeout=FEED_TIMEOUT, max_bytes=FEED_MAX_BYTES)
     except FetchError as error:
         outcome.error = str(error)
         return outcome
+
     outcome.status = result.status
     if result.status == 304:
         outcome.not_modified = True
@@ -326,6 +328,7 @@ def fetch_feed(feed_url: str, etag: str = "", last_modified: str = "") -> PollOu
     if result.status >= 400:
         outcome.error = f"The feed returned the error status {result.status}."
         return outcome
+
     outcome.etag = result.headers.get("etag", "")[:500]
     outcome.last_modified = result.headers.get("last-modified", "")[:100]
     outcome.items = parse_feed(result.content, result.url, result.headers.get("content-type", ""))

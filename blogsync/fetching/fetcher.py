@@ -95,7 +95,7 @@ def user_agent() -> str:
 # --- Name resolution -------------------------------------------------------------
 
 _resolver_pool = concurrent.futures.ThreadPoolExecutor(
-    max_workers=8, thread_name_prefix="blogsync-resolve"
+    max_workers=32, thread_name_prefix="blogsync-resolve"
 )
 
 
@@ -107,6 +107,8 @@ def resolve_host(host: str, port: int) -> list[str]:
 
 def _resolve(url: str, host: str, port: int, timeout: float) -> list[str]:
     # getaddrinfo has no timeout of its own, so it runs in a worker thread.
+    # NOTE: a lookup that hangs keeps its pool thread busy after the caller has given
+    # up; 32 such hung lookups at once would delay every later fetch.
     future = _resolver_pool.submit(resolve_host, host, port)
     try:
         found = future.result(timeout=max(timeout, 0.01))
@@ -121,8 +123,11 @@ def _resolve(url: str, host: str, port: int, timeout: float) -> list[str]:
     return found
 
 
-def checked_address(url: str, host: str, port: int, timeout: float) -> addresses.IPAddress:
-    """Resolve `host`, check every address it has, and return the one to connect to."""
+def checked_addresses(url: str, host: str, port: int, timeout: float) -> list[addresses.IPAddress]:
+    """Resolve `host`, check every address it has, and return them in the order to try.
+
+    Raises BlockedAddress if any address is not public.
+    """
     allow_loopback = settings.BLOGSYNC_FETCH_ALLOW_LOOPBACK
     try:
         literal = addresses.parse_ip_literal(host)
@@ -148,7 +153,12 @@ def checked_address(url: str, host: str, port: int, timeout: float) -> addresses
                 f"The hub does not fetch {host} because its address {candidate} is not "
                 f"on the public internet ({reason}).",
             )
-    return addresses.connect_address(candidates[0])
+    unique = []
+    for candidate in candidates:
+        address = addresses.connect_address(candidate)
+        if address not in unique:
+            unique.append(address)
+    return unique
 
 
 # --- Bodies ----------------------------------------------------------------------
@@ -287,12 +297,12 @@ def _seconds_left(deadline: float, url: str, timeout: float) -> float:
 
 
 def _send_once(method, url, headers, data, deadline, timeout, max_bytes):
-    """Send one request to `url` over a connection to its checked address, without
-    following redirects."""
+    """Send one request to `url` over a connection to a checked address, without
+    following redirects. The addresses of a name are tried in turn until one accepts
+    the connection."""
     scheme, host, port = _check_url(url)
-    address = checked_address(url, host, port, _seconds_left(deadline, url, timeout))
-    target = httpx.URL(url)
-    ip_host = str(address)
+    candidates = checked_addresses(url, host, port, _seconds_left(deadline, url, timeout))
+
     request_headers = dict(headers)
     default_port = 443 if scheme == "https" else 80
     host_header = f"[{host}]" if ":" in host else host
@@ -302,6 +312,28 @@ def _send_once(method, url, headers, data, deadline, timeout, max_bytes):
     extensions = {}
     if scheme == "https" and addresses.parse_ip_literal(host) is None:
         extensions["sni_hostname"] = host
+
+    for index, address in enumerate(candidates):
+        try:
+            return _send_to(
+                address,
+                method,
+                url,
+                request_headers,
+                extensions,
+                data,
+                deadline,
+                timeout,
+                max_bytes,
+            )
+        except httpx.ConnectError:
+            if index == len(candidates) - 1:
+                raise
+            logger.info("Could not connect to %s for %s; trying the next address", address, url)
+    raise AssertionError("checked_addresses returns at least one address")
+
+
+def _send_to(address, method, url, headers, extensions, data, deadline, timeout, max_bytes):
     left = _seconds_left(deadline, url, timeout)
     client_timeout = httpx.Timeout(left, connect=min(CONNECT_TIMEOUT, left))
     content = data if isinstance(data, bytes) else None
@@ -317,8 +349,8 @@ def _send_once(method, url, headers, data, deadline, timeout, max_bytes):
     ) as client:
         request = client.build_request(
             method,
-            target.copy_with(host=ip_host),
-            headers=request_headers,
+            httpx.URL(url).copy_with(host=str(address)),
+            headers=headers,
             content=content,
             data=form,
             extensions=extensions,
@@ -387,6 +419,7 @@ def fetch(
     sent_headers = {"User-Agent": user_agent(), "Accept-Encoding": "gzip, deflate"}
     sent_headers.update(headers or {})
     current = url
+    _check_url(url)
     origin = urlsplit(url)[:2]
     for hop in range(max_redirects + 1):
         try:
@@ -408,11 +441,15 @@ def fetch(
             return result
         if hop == max_redirects:
             break
-        following = urljoin(current, location.strip())
+        try:
+            following = urljoin(current, location.strip())
+            following_origin = urlsplit(following)[:2]
+        except ValueError:
+            raise FetchError(current, f"{current} redirected to an invalid URL.") from None
         logger.debug("Following a %s redirect from %s to %s", result.status, current, following)
         if result.status == 303 or (result.status in (301, 302) and method == "POST"):
             method, data = "GET", None
-        if urlsplit(following)[:2] != origin:
+        if following_origin != origin:
             sent_headers = {
                 k: v for k, v in sent_headers.items() if k.lower() not in PRIVATE_HEADERS
             }

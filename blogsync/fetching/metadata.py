@@ -122,14 +122,17 @@ def _from_mf2(page_html: str, url: str) -> dict:
         # mf2py raises assorted errors on broken markup; the other sources remain.
         logger.warning("mf2py could not parse %s", url, exc_info=True)
         return {}
+
     entries = _find_entries(parsed.get("items", []))
     if not entries:
         return {}
+    # On a page listing several entries, the one whose u-url is this page wins.
     entry = entries[0]
     for candidate in entries:
         if url in candidate.get("properties", {}).get("url", []):
             entry = candidate
             break
+
     properties = entry.get("properties", {})
     found = {}
     name = _first(properties.get("name"))
@@ -139,6 +142,7 @@ def _from_mf2(page_html: str, url: str) -> dict:
     # post's body, not its title.
     if isinstance(name, str) and " ".join(name.split()) != " ".join(str(content_text).split()):
         found["title"] = name
+
     author = _first(properties.get("author"))
     if isinstance(author, dict):
         author = _first(author.get("properties", {}).get("name")) or author.get("value")

@@ -117,9 +117,9 @@ def _site(key: str) -> str:
 def canonical_key(url: str, canonical_url: str | None = None) -> str:
     """Return the comparison key of `url`, using the page's declared canonical URL.
 
-    A WordPress post is reachable both as `/?p=123` and as its pretty permalink;
-    when the page declares `<link rel="canonical">` (see
-    blogsync.fetching.metadata), both give the key of the canonical URL. The
+    A WordPress post is reachable both as `/?p=123` and as its pretty permalink.
+    When the page declares `<link rel="canonical">` (see blogsync.fetching.metadata),
+    both give the key of the canonical URL. The
     canonical URL is trusted only on the same site (ignoring `www.` and the scheme),
     so that a page cannot claim to be someone else's post.
     """

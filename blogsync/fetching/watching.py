@@ -18,11 +18,16 @@ from django.utils import timezone
 
 from blogsync.fetching.feeds import FeedItem, discover_feed, poll_feeds
 from blogsync.fetching.fetcher import FetchError
-from blogsync.fetching.urlnorm import normalise_url
+from blogsync.fetching.metadata import fetch_metadata
+from blogsync.fetching.urlnorm import canonical_key, normalise_url
 from blogsync.syncs.models import Contributor, EntrySource, SignUp, Topic
 from blogsync.syncs.services import DuplicateEntry, add_entry
 
 logger = logging.getLogger(__name__)
+
+# Reading a matched post's page for its canonical URL is a courtesy: it must not hold
+# up the poll for long.
+CANONICAL_TIMEOUT = 5.0
 
 
 def page_key(url: str) -> str:
@@ -70,6 +75,9 @@ def item_belongs_to(item: FeedItem, topic: Topic, *, first_poll: bool, now) -> b
 
 def watched_signups(now=None, workers: int | None = None) -> dict[str, list[SignUp]]:
     """Confirmed sign-ups to open topics, grouped by the writer's feed URL.
+
+    NOTE: only topics open now are watched, so a post published after the deadline
+    (which add_entry would label late) must be submitted through the form.
 
     Writers with a blog URL but no feed URL get their feed discovered first (see
     discover_missing_feeds); writers without either are left out.
@@ -158,20 +166,42 @@ def poll_open_topic_feeds(workers: int | None = None) -> dict[str, int]:
     return counts
 
 
+def canonical_link(item: FeedItem) -> tuple[str, str]:
+    """Return the URL and title to list for a feed item.
+
+    The post page is fetched for its declared canonical URL, so that a feed linking to
+    `/?p=123` gives the same entry as the permalink a writer would submit (see
+    canonical_key). The page's title fills in for a feed item without one. When the
+    page cannot be fetched, the feed's own link and title are used.
+    """
+    url, title = item.link, item.title
+    try:
+        metadata = fetch_metadata(item.link, timeout=CANONICAL_TIMEOUT)
+    except FetchError as error:
+        logger.info("Could not read %s for its canonical URL: %s", item.link, error)
+        return url, title
+    if metadata.canonical_url and canonical_key(item.link, metadata.canonical_url) != (
+        normalise_url(item.link)
+    ):
+        url = metadata.canonical_url
+    return url, title or metadata.title
+
+
 def _add(item: FeedItem, signup: SignUp, now) -> int:
     submitted_at = min(item.published, now) if item.published else now
+    url, title = canonical_link(item)
     try:
         with transaction.atomic():
             entry = add_entry(
                 signup.topic,
                 signup.contributor,
-                url=item.link[:1000],
-                title=item.title or item.link[:500],
+                url=url[:1000],
+                title=title[:500] or url[:500],
                 source=EntrySource.FEED,
                 submitted_at=submitted_at,
             )
     except DuplicateEntry as duplicate:
-        logger.debug("Feed item %s is already entry %s", item.link, duplicate.existing.pk)
+        logger.debug("Feed item %s is already entry %s", url, duplicate.existing.pk)
         return 0
-    logger.info("Feed item %s added as entry %s to topic %s", item.link, entry.pk, signup.topic_id)
+    logger.info("Feed item %s added as entry %s to topic %s", url, entry.pk, signup.topic_id)
     return 1

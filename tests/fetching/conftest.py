@@ -11,12 +11,12 @@ def httpserver_listen_address():
     return ("127.0.0.1", 0)
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def resolver(monkeypatch):
     """A fixed name-to-address table used instead of DNS.
 
-    Names not in the table fail like an unknown host, so no test ever sends a DNS
-    query. `resolver["blog.example"] = ["10.0.0.1"]` maps a name.
+    Names not in the table fail like an unknown host. The fixture is used by every
+    test here, so no test sends a DNS query. `resolver["blog.example"] = ["10.0.0.1"]` maps a name.
     """
     table: dict[str, list[str]] = {"localhost": ["127.0.0.1"]}
 
@@ -41,7 +41,7 @@ def connections(monkeypatch):
 
     def spy(address, *args, **kwargs):
         attempts.append(address)
-        if address[0] not in ("127.0.0.1", "::1"):
+        if address[0] not in ("127.0.0.1", "127.0.0.2", "::1"):
             raise AssertionError(f"the test tried to connect to {address}")
         return real(address, *args, **kwargs)
 

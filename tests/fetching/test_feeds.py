@@ -3,6 +3,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
@@ -286,3 +288,62 @@ def test_poll_feeds_remembers_items_and_failures(httpserver):
     assert state.failures == 0
     assert state.last_error == ""
     assert len(state.seen) == 3
+
+
+def test_entity_expansion_bomb_is_not_expanded():
+    levels = ['<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">']
+    for previous, name in zip("abcde", "bcdef", strict=True):
+        levels.append(f'<!ENTITY {name} "{f"&{previous};" * 20}">')
+    bomb = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [{"".join(levels)}]><rss version="2.0"><channel>'
+        "<title>Bomb</title><item><title>&f;</title><link>https://x.example/1</link></item>"
+        "</channel></rss>"
+    ).encode()
+    (item,) = parse_feed(bomb, "https://x.example/feed")
+    assert len(item.title) < 100
+
+
+def test_external_entities_are_not_read():
+    xxe = (
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/hostname">]>'
+        b'<rss version="2.0"><channel><title>X</title><item><title>t &x;</title>'
+        b"<link>https://x.example/1</link></item></channel></rss>"
+    )
+    (item,) = parse_feed(xxe, "https://x.example/feed")
+    assert item.title == "t"
+
+
+feed_pieces = st.sampled_from(
+    [
+        '<?xml version="1.0" encoding="ISO-8859-1"?>',
+        "<rss>",
+        "</rss>",
+        "<channel>",
+        "<item>",
+        "</item>",
+        "<link>",
+        "</link>",
+        "<title>",
+        "</title>",
+        "<pubDate>",
+        "Mon, 99 Foo 2013",
+        "<description>&lt;a href=",
+        "javascript:x",
+        "<feed>",
+        "<entry>",
+        '<link href="/x"/>',
+        '{"items": [',
+        '{"url": 5}',
+        "]}",
+        "\xe9",
+        "\xff\xfe",
+        "&bogus;",
+    ]
+)
+
+
+@given(st.lists(st.one_of(feed_pieces, st.text(max_size=8)), max_size=30).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_parse_feed_never_raises(text):
+    for item in parse_feed(text.encode("utf-8", "surrogatepass"), "https://x.example/feed"):
+        assert item.link.startswith(("http://", "https://"))

@@ -1,7 +1,11 @@
 import gzip
+import socket
 import time
+from unittest import mock
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
@@ -349,3 +353,40 @@ def test_fetch_ipv6_loopback_when_allowed(resolver):
     assert result.text == "over IPv6"
     assert literal.text == "over IPv6"
     assert hosts == [f"six.example:{server.port}", f"[::1]:{server.port}"]
+
+
+def test_fetch_tries_the_next_address(httpserver, resolver, connections):
+    # The server listens on 127.0.0.1 only, so 127.0.0.2 refuses the connection.
+    resolver["two.example"] = ["127.0.0.2", "127.0.0.1"]
+    httpserver.expect_request("/post").respond_with_data("second address")
+    result = fetch(f"http://two.example:{httpserver.port}/post")
+    assert result.text == "second address"
+    assert connections == [("127.0.0.2", httpserver.port), ("127.0.0.1", httpserver.port)]
+
+
+@given(
+    st.one_of(
+        st.text(max_size=40),
+        st.builds(
+            lambda scheme, host, rest: f"{scheme}://{host}{rest}",
+            st.sampled_from(["http", "https", "HTTP", "ftp", "javascript"]),
+            st.text(max_size=20),
+            st.text(max_size=20),
+        ),
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_fetch_raises_only_fetch_errors(url):
+    def no_dns(host, port):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    def no_connection(address, *args, **kwargs):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    # Nothing may leave the machine, whatever address the generated URL names.
+    with (
+        mock.patch.object(fetcher, "resolve_host", no_dns),
+        mock.patch.object(socket, "create_connection", no_connection),
+    ):
+        with pytest.raises(FetchError):
+            fetch(url, timeout=2)

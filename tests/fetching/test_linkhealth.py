@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
 
 from blogsync.fetching.linkhealth import check_all_and_report, check_link, record_check
 from blogsync.fetching.locks import single_run
@@ -225,3 +226,12 @@ def test_poll_feeds_command(db):
     out = StringIO()
     call_command("poll_feeds", stdout=out)
     assert out.getvalue().strip() == ("Polled 0 feeds: 0 failed, 0 unchanged, 0 entries added.")
+
+
+def test_admin_lists_link_health(admin_client, make_entry):
+    entry = make_entry(title="Lost post")
+    LinkHealth.objects.create(entry=entry, is_dead=True)
+    LinkCheck.objects.create(entry=entry, status=404, result=CheckResult.FAILED)
+    for name in ("linkhealth", "linkcheck", "feedstate"):
+        response = admin_client.get(reverse(f"admin:fetching_{name}_changelist"))
+        assert response.status_code == 200, name

@@ -2,6 +2,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from blogsync.fetching.fetcher import FetchError
 from blogsync.fetching.metadata import extract_metadata, fetch_metadata
@@ -178,3 +180,68 @@ def test_non_html_raises_fetch_error(httpserver):
     )
     with pytest.raises(FetchError, match="not a web page"):
         fetch_metadata(httpserver.url_for("/file.pdf"))
+
+
+html_pieces = st.sampled_from(
+    [
+        "<title>",
+        "</title>",
+        "<h1>",
+        "</h1>",
+        '<div class="h-entry">',
+        "</div>",
+        '<span class="p-name">',
+        '<a class="u-url" href="',
+        '<time class="dt-published">',
+        '<script type="application/ld+json">',
+        "</script>",
+        '{"@type": "Article", ',
+        '"author": {"@id": "x"}, ',
+        '"headline": [1, 2]',
+        "}",
+        "[",
+        "]",
+        '<meta property="og:title" content="',
+        '<link rel="canonical" href="',
+        '">',
+        "&amp;",
+        "&#0;",
+        "<",
+        ">",
+        '"',
+        "'",
+        "é",
+        "\x00",
+        "2013-13-45T99:99",
+        "javascript:",
+    ]
+)
+
+
+@given(st.lists(st.one_of(html_pieces, st.text(max_size=10)), max_size=40).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_extract_metadata_never_raises(html):
+    metadata = extract_metadata(html, "https://me.example/post")
+    assert len(metadata.title) <= 300
+    assert len(metadata.author) <= 200
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "author"),
+    [
+        ("wordpress.html", "Why I teach", "Jo Bloggs"),
+        ("blogger.html", "Assessment without levels", "Sam Patel"),
+        ("substack.html", "On homework, again", "Alex Rivera"),
+        ("ghost.html", "Feedback that works", "Priya Shah"),
+        ("medium.html", "Learning to listen", "Chris Okafor"),
+        ("indieweb.html", "Reflections on marking", "Dana Lee"),
+        ("handwritten.html", "My <first> post about teaching &amp; learning", ""),
+    ],
+)
+def test_fetch_metadata_of_served_platform_pages(httpserver, name, title, author):
+    httpserver.expect_request("/post").respond_with_data(
+        (PAGES / name).read_bytes(), content_type="text/html; charset=utf-8"
+    )
+    metadata = fetch_metadata(httpserver.url_for("/post"))
+    assert metadata.title == title
+    assert metadata.author == author

@@ -248,3 +248,45 @@ def test_blog_without_feed_is_skipped(hub, httpserver, topic):
     assert poll_open_topic_feeds()["feeds"] == 0
     contributor.refresh_from_db()
     assert contributor.feed_url == ""
+
+
+def test_shortlink_in_feed_listed_under_canonical_url(hub, httpserver, topic, writer):
+    permalink = httpserver.url_for("/2013/09/why-i-teach/")
+    httpserver.expect_request("/", query_string="p=123").respond_with_data(
+        f'<title>Why I teach</title><link rel="canonical" href="{permalink}">',
+        content_type="text/html",
+    )
+    serve(
+        httpserver,
+        rss(
+            item(
+                "",
+                httpserver.url_for("/?p=123"),
+                body='<a href="https://hub.example/blogsync/1/">sync</a>',
+            )
+        ),
+    )
+    poll_open_topic_feeds()
+    (entry,) = Entry.objects.all()
+    assert entry.url == permalink
+    assert entry.title == "Why I teach"
+
+
+def test_shortlink_matches_submitted_permalink(hub, httpserver, topic, writer, make_entry):
+    permalink = httpserver.url_for("/2013/09/why-i-teach/")
+    make_entry(url=permalink, contributor=writer)
+    httpserver.expect_request("/", query_string="p=123").respond_with_data(
+        f'<link rel="canonical" href="{permalink}">', content_type="text/html"
+    )
+    serve(
+        httpserver,
+        rss(
+            item(
+                "Why",
+                httpserver.url_for("/?p=123"),
+                body='<a href="https://hub.example/blogsync/1/">sync</a>',
+            )
+        ),
+    )
+    assert poll_open_topic_feeds()["entries"] == 0
+    assert Entry.objects.count() == 1

@@ -10,6 +10,39 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 LONDON = ZoneInfo("Europe/London")
 
+CHROMIUM = "/usr/bin/chromium"
+# Root-safe flags; the background-networking ones keep Chromium off the network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser():
+    """Debian's headless Chromium, driven by Playwright; skips when it is missing."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"needs Debian's Chromium at {CHROMIUM} (make test installs it as root)")
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+            # Inside sync_playwright() Django runs in another contextvars context, so
+            # the test body gets its own database connection, which Django's teardown
+            # never closes. PostgreSQL then cannot drop the test database.
+            connections.close_all()
+
 
 @pytest.fixture
 def series(db):

@@ -8,20 +8,10 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.db import connections
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from blogsync.syncs import moderation
 from blogsync.syncs.models import EntryStatus
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 # Hostile host styles: if they reached the widget, its list would vanish or turn red.
 HOST_PAGE = """<!doctype html>
@@ -78,19 +68,11 @@ def blog():
 
 
 @pytest.fixture
-def page():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context()
-        context.set_default_timeout(10_000)
-        yield context.new_page()
-        # Database work done while Playwright's event loop runs in this thread uses a
-        # connection of its own (Django keys connections by async context too). Close
-        # it here, or PostgreSQL refuses to drop the test database at the end.
-        connections.close_all()
-        browser.close()
+def page(browser):
+    context = browser.new_context()
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture

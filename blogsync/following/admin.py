@@ -16,8 +16,15 @@ class SeriesMailSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
-    list_display = ["email", "series", "confirmed_at", "unsubscribed_at", "new_topics",
-                    "list_published", "daily_digest"]
+    list_display = [
+        "email",
+        "series",
+        "confirmed_at",
+        "unsubscribed_at",
+        "new_topics",
+        "list_published",
+        "daily_digest",
+    ]
     list_filter = ["series"]
     search_fields = ["email"]
 

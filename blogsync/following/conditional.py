@@ -31,8 +31,7 @@ def conditional_public(view):
         response = get_conditional_response(
             request, etag=etag, last_modified=last_modified, response=response
         )
-        patch_cache_control(response, public=True,
-                            max_age=settings.BLOGSYNC_PUBLIC_CACHE_SECONDS)
+        patch_cache_control(response, public=True, max_age=settings.BLOGSYNC_PUBLIC_CACHE_SECONDS)
         return response
 
     return wrapper

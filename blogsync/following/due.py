@@ -28,33 +28,46 @@ MAX_REMINDER_DAYS = 60
 def queue_due_mail(now=None) -> dict[str, int]:
     """Start every mailing that is due at `now`; return counts of what was started."""
     now = now or timezone.now()
-    started = {"new_topic": 0, "list_published": 0, "reminder": 0, "digest": 0,
-               "resumed": 0, "delivery": 0}
+    started = {
+        "new_topic": 0,
+        "list_published": 0,
+        "reminder": 0,
+        "digest": 0,
+        "resumed": 0,
+        "delivery": 0,
+    }
     since = now - DUE_WINDOW
 
     for topic in Topic.objects.filter(signup_opens_at__gt=since, signup_opens_at__lte=now):
-        started["new_topic"] += start_mailing(MailKind.NEW_TOPIC, topic.series_id,
-                                              topic_id=topic.pk)
+        started["new_topic"] += start_mailing(
+            MailKind.NEW_TOPIC, topic.series_id, topic_id=topic.pk
+        )
 
-    for topic in Topic.objects.filter(list_published_at__gt=since,
-                                      list_published_at__lte=now):
-        started["list_published"] += start_mailing(MailKind.LIST_PUBLISHED,
-                                                   topic.series_id, topic_id=topic.pk)
+    for topic in Topic.objects.filter(list_published_at__gt=since, list_published_at__lte=now):
+        started["list_published"] += start_mailing(
+            MailKind.LIST_PUBLISHED, topic.series_id, topic_id=topic.pk
+        )
 
-    closing = Topic.objects.filter(
-        deadline__gt=now, deadline__lte=now + timedelta(days=MAX_REMINDER_DAYS)
-    ).exclude(list_published_at__lte=now).select_related("series__mail_settings")
+    closing = (
+        Topic.objects.filter(
+            deadline__gt=now, deadline__lte=now + timedelta(days=MAX_REMINDER_DAYS)
+        )
+        .exclude(list_published_at__lte=now)
+        .select_related("series__mail_settings")
+    )
     for topic in closing:
         days = _reminder_days(topic.series)
         if days and topic.deadline - timedelta(days=days) <= now:
-            started["reminder"] += start_mailing(MailKind.REMINDER, topic.series_id,
-                                                 topic_id=topic.pk)
+            started["reminder"] += start_mailing(
+                MailKind.REMINDER, topic.series_id, topic_id=topic.pk
+            )
 
     for series in Series.objects.all():
         yesterday = timezone.localtime(now, series.zone).date() - timedelta(days=1)
         if approved_on(series, yesterday).exists():
-            started["digest"] += start_mailing(MailKind.DIGEST, series.pk,
-                                               scope=yesterday.isoformat())
+            started["digest"] += start_mailing(
+                MailKind.DIGEST, series.pk, scope=yesterday.isoformat()
+            )
 
     # A fan-out whose worker died before it finished is started again; filling is
     # idempotent, so rows already queued are not duplicated.

@@ -35,9 +35,7 @@ def _chunked(queryset, fields: list[str]) -> Iterator[tuple]:
     last_pk = 0
     while True:
         chunk = list(
-            queryset.filter(pk__gt=last_pk).order_by("pk").values_list("pk", *fields)[
-                :CHUNK_SIZE
-            ]
+            queryset.filter(pk__gt=last_pk).order_by("pk").values_list("pk", *fields)[:CHUNK_SIZE]
         )
         if not chunk:
             return
@@ -58,8 +56,9 @@ def _writer_signups(topic: Topic):
 
 def writers_to_remind(topic: Topic):
     """Confirmed sign-ups of `topic` whose writer has no entry in it yet."""
-    entries = Entry.objects.filter(topic_id=OuterRef("topic_id"),
-                                   contributor_id=OuterRef("contributor_id"))
+    entries = Entry.objects.filter(
+        topic_id=OuterRef("topic_id"), contributor_id=OuterRef("contributor_id")
+    )
     return _writer_signups(topic).exclude(Exists(entries))
 
 
@@ -80,14 +79,14 @@ def _recipients(fanout: FanOut) -> Iterator[tuple[str, int | None, int | None]]:
         for _pk, sub_id, email in _chunked(subscribers.filter(new_topics=True), ["id", "email"]):
             yield email, sub_id, None
     elif fanout.kind == MailKind.DIGEST:
-        for _pk, sub_id, email in _chunked(subscribers.filter(daily_digest=True),
-                                           ["id", "email"]):
+        for _pk, sub_id, email in _chunked(subscribers.filter(daily_digest=True), ["id", "email"]):
             yield email, sub_id, None
     elif fanout.kind == MailKind.LIST_PUBLISHED:
         # Subscribers first: a subscriber who also wrote gets the subscriber's message,
         # because the outbox key admits one "list is out" message per address.
-        for _pk, sub_id, email in _chunked(subscribers.filter(list_published=True),
-                                           ["id", "email"]):
+        for _pk, sub_id, email in _chunked(
+            subscribers.filter(list_published=True), ["id", "email"]
+        ):
             yield email, sub_id, None
         for _pk, contributor_id, email in _chunked(
             _writer_signups(fanout.topic), ["contributor_id", "contributor__email"]
@@ -114,8 +113,7 @@ def fill_outbox(fanout: FanOut) -> int:
     for email, subscriber_id, contributor_id in _recipients(fanout):
         batch.append(
             OutboxMessage(
-                key=outbox_key(fanout.kind, email, topic_id=fanout.topic_id,
-                               scope=fanout.scope),
+                key=outbox_key(fanout.kind, email, topic_id=fanout.topic_id, scope=fanout.scope),
                 kind=fanout.kind,
                 recipient=email,
                 series_id=fanout.series_id,
@@ -140,7 +138,6 @@ def start_fanout(kind: str, series_id: int, *, topic_id=None, scope: str = "-"):
     with transaction.atomic():
         fanout, created = FanOut.objects.get_or_create(
             key=key,
-            defaults={"kind": kind, "series_id": series_id, "topic_id": topic_id,
-                      "scope": scope},
+            defaults={"kind": kind, "series_id": series_id, "topic_id": topic_id, "scope": scope},
         )
     return fanout if created else None

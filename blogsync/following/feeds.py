@@ -142,7 +142,10 @@ class TopicsFeed(BaseFeed):
             )
         return format_html(
             "<p>{} {} is open for sign-ups. {}</p><p>{}</p>",
-            item.series.hashtag, item.number, deadline, item.invitation,
+            item.series.hashtag,
+            item.number,
+            deadline,
+            item.invitation,
         )
 
     def item_link(self, item):
@@ -212,9 +215,10 @@ class EntriesFeed(BaseFeed):
         return format_html(
             "<p>{}: {}, for {} {}, “{}”.</p>",
             item.contributor.name,
-            format_html('<a href="{}">{}</a>', item.url, item.title) if item.url
-            else item.title,
-            topic.series.hashtag, topic.number, topic.title,
+            format_html('<a href="{}">{}</a>', item.url, item.title) if item.url else item.title,
+            topic.series.hashtag,
+            topic.number,
+            topic.title,
         )
 
     def item_link(self, item):

@@ -13,10 +13,10 @@ class SubscribeForm(forms.Form):
 
 
 class PreferencesForm(forms.Form):
-    new_topics = forms.BooleanField(required=False,
-                                    label="A new topic opens for sign-ups")
-    list_published = forms.BooleanField(required=False,
-                                        label="A topic's list of posts is published")
+    new_topics = forms.BooleanField(required=False, label="A new topic opens for sign-ups")
+    list_published = forms.BooleanField(
+        required=False, label="A topic's list of posts is published"
+    )
     daily_digest = forms.BooleanField(
         required=False, label="A daily digest of the posts listed that day"
     )

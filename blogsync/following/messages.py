@@ -46,8 +46,9 @@ def build_outbox_message(row: OutboxMessage, cache: dict | None = None):
         token = tokens.subscriber_token(subscriber.pk)
     elif row.contributor_id:
         subscriber = None
-        if WriterMailPreference.objects.filter(contributor_id=row.contributor_id,
-                                               writer_mail=False).exists():
+        if WriterMailPreference.objects.filter(
+            contributor_id=row.contributor_id, writer_mail=False
+        ).exists():
             return None
         token = tokens.writer_token(row.contributor_id)
     else:
@@ -100,15 +101,20 @@ def build_outbox_message(row: OutboxMessage, cache: dict | None = None):
             from datetime import date
 
             day = date.fromisoformat(row.scope)
-            cache[key] = (day, list(
-                approved_on(series, day).select_related("contributor", "topic")
-                .order_by("topic__number", "position", "id")
-            ))
+            cache[key] = (
+                day,
+                list(
+                    approved_on(series, day)
+                    .select_related("contributor", "topic")
+                    .order_by("topic__number", "position", "id")
+                ),
+            )
         context["day"], context["entries"] = cache[key]
         if not context["entries"]:
             return None
     elif kind != MailKind.ALREADY_SUBSCRIBED:
         return None
 
-    return build_message(f"following/{kind}", row.recipient, context,
-                         headers=unsubscribe_headers(unsubscribe_url))
+    return build_message(
+        f"following/{kind}", row.recipient, context, headers=unsubscribe_headers(unsubscribe_url)
+    )

@@ -29,8 +29,7 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 CLAIM_BATCH_SIZE = 200
 # Retry delays after the 1st, 2nd, ... failed attempt.
-BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
-           timedelta(hours=2)]
+BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)]
 
 
 def backoff_after(attempts: int) -> timedelta:
@@ -59,9 +58,7 @@ def claim_batch(size: int = CLAIM_BATCH_SIZE) -> tuple[str, list[OutboxMessage]]
     """Mark up to `size` due rows as sending under a new claim token and return them."""
     now = timezone.now()
     ids = list(
-        OutboxMessage.objects.filter(_due(now)).order_by("id").values_list("id", flat=True)[
-            :size
-        ]
+        OutboxMessage.objects.filter(_due(now)).order_by("id").values_list("id", flat=True)[:size]
     )
     if not ids:
         return "", []
@@ -135,17 +132,46 @@ def _deliver_one(row, token, connection, build, cache) -> str:
         except (smtplib.SMTPException, OSError):
             pass
         if attempts >= MAX_ATTEMPTS:
-            _finish(row, token, state=OutboxState.FAILED, attempts=attempts,
-                    last_error=repr(error)[:2000])
-            logger.error("Outbox message %s (%s to topic %s) failed after %s attempts: %r",
-                         row.pk, row.kind, row.topic_id, attempts, error)
+            _finish(
+                row,
+                token,
+                state=OutboxState.FAILED,
+                attempts=attempts,
+                last_error=repr(error)[:2000],
+            )
+            logger.error(
+                "Outbox message %s (%s to topic %s) failed after %s attempts: %r",
+                row.pk,
+                row.kind,
+                row.topic_id,
+                attempts,
+                error,
+            )
             return "failed"
         retry_at = timezone.now() + backoff_after(attempts)
-        _finish(row, token, state=OutboxState.PENDING, attempts=attempts,
-                next_attempt_at=retry_at, last_error=repr(error)[:2000])
-        logger.warning("Outbox message %s (%s) attempt %s failed, retrying at %s: %r",
-                       row.pk, row.kind, attempts, retry_at.isoformat(), error)
+        _finish(
+            row,
+            token,
+            state=OutboxState.PENDING,
+            attempts=attempts,
+            next_attempt_at=retry_at,
+            last_error=repr(error)[:2000],
+        )
+        logger.warning(
+            "Outbox message %s (%s) attempt %s failed, retrying at %s: %r",
+            row.pk,
+            row.kind,
+            attempts,
+            retry_at.isoformat(),
+            error,
+        )
         return "retry"
-    _finish(row, token, state=OutboxState.SENT, attempts=attempts, sent_at=timezone.now(),
-            last_error="")
+    _finish(
+        row,
+        token,
+        state=OutboxState.SENT,
+        attempts=attempts,
+        sent_at=timezone.now(),
+        last_error="",
+    )
     return "sent"

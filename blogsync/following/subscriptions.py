@@ -52,11 +52,14 @@ def queue_single(kind: str, subscriber: Subscriber) -> None:
     """Queue one message about the subscription itself, at most one a day per kind."""
     scope = timezone.localdate().isoformat()
     OutboxMessage.objects.get_or_create(
-        key=outbox_key(kind, subscriber.email, topic_id=f"s{subscriber.series_id}",
-                       scope=scope),
-        defaults={"kind": kind, "recipient": subscriber.email,
-                  "series_id": subscriber.series_id, "subscriber": subscriber,
-                  "scope": scope},
+        key=outbox_key(kind, subscriber.email, topic_id=f"s{subscriber.series_id}", scope=scope),
+        defaults={
+            "kind": kind,
+            "recipient": subscriber.email,
+            "series_id": subscriber.series_id,
+            "subscriber": subscriber,
+            "scope": scope,
+        },
     )
 
 

@@ -22,8 +22,7 @@ def fill_and_deliver(fanout_id: int) -> int:
         return 0
     queued = fanout.queued
     if fanout.done_at is None:
-        logger.info("Fan-out %s (%s, topic %s) started", fanout.pk, fanout.kind,
-                    fanout.topic_id)
+        logger.info("Fan-out %s (%s, topic %s) started", fanout.pk, fanout.kind, fanout.topic_id)
         queued = fanouts.fill_outbox(fanout)
         logger.info("Fan-out %s queued %s messages", fanout.pk, queued)
     _deliver()
@@ -39,8 +38,13 @@ def deliver_outbox() -> dict:
 def _deliver() -> dict:
     logger.info("Outbox delivery started")
     counts = outbox.deliver_due()
-    logger.info("Outbox delivery finished: %s sent, %s skipped, %s to retry, %s failed",
-                counts["sent"], counts["skipped"], counts["retry"], counts["failed"])
+    logger.info(
+        "Outbox delivery finished: %s sent, %s skipped, %s to retry, %s failed",
+        counts["sent"],
+        counts["skipped"],
+        counts["retry"],
+        counts["failed"],
+    )
     retry_at = outbox.next_retry_at()
     if retry_at is not None and retry_at > timezone.now():
         schedule_delivery(run_after=retry_at)

@@ -29,8 +29,9 @@ logger = logging.getLogger(__name__)
 
 
 def _topic(series, number):
-    return get_object_or_404(Topic.objects.select_related("series"), series__slug=series,
-                             number=number)
+    return get_object_or_404(
+        Topic.objects.select_related("series"), series__slug=series, number=number
+    )
 
 
 def _last_modified(response, topics):
@@ -74,8 +75,7 @@ def series_calendar(request, series):
 @conditional_public
 def topic_calendar(request, series, number):
     topic = _topic(series, number)
-    body = build_calendar(topic.series, [topic],
-                          f"{topic.series.hashtag} {topic.number} dates")
+    body = build_calendar(topic.series, [topic], f"{topic.series.hashtag} {topic.number} dates")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response.headers["Last-Modified"] = http_date(topic.updated_at.timestamp())
     return response
@@ -98,8 +98,12 @@ def subscribe(request, series):
     if request.method == "POST" and form.is_valid():
         subscriptions.request_subscription(series, form.cleaned_data["email"])
         return redirect("following:subscribe_sent", series=series.slug)
-    return render(request, "following/subscribe.html", {"series": series, "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "following/subscribe.html",
+        {"series": series, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @public_page
@@ -114,15 +118,20 @@ def confirm(request, token):
     try:
         if request.method == "POST":
             subscriber = subscriptions.confirm(token)
-            return render(request, "following/confirmed.html", {
-                "series": subscriber.series,
-                "manage_url": reverse("following:manage", kwargs={
-                    "token": tokens.subscriber_token(subscriber.pk)}),
-            })
+            return render(
+                request,
+                "following/confirmed.html",
+                {
+                    "series": subscriber.series,
+                    "manage_url": reverse(
+                        "following:manage",
+                        kwargs={"token": tokens.subscriber_token(subscriber.pk)},
+                    ),
+                },
+            )
         tokens.read_confirm_token(token)
     except tokens.TokenExpired:
-        return render(request, "following/link_problem.html",
-                      {"expired": True}, status=410)
+        return render(request, "following/link_problem.html", {"expired": True}, status=410)
     except tokens.TokenInvalid:
         logger.info("Invalid confirmation token used")
         return render(request, "following/link_problem.html", {}, status=404)
@@ -149,15 +158,24 @@ def manage(request, token):
             logger.info("Subscriber %s changed preferences", subscriber.pk)
             saved = True
     else:
-        form = PreferencesForm(initial={
-            "new_topics": subscriber.new_topics,
-            "list_published": subscriber.list_published,
-            "daily_digest": subscriber.daily_digest,
-        })
-    return render(request, "following/manage.html", {
-        "series": subscriber.series, "subscriber": subscriber, "form": form,
-        "saved": saved, "token": token,
-    })
+        form = PreferencesForm(
+            initial={
+                "new_topics": subscriber.new_topics,
+                "list_published": subscriber.list_published,
+                "daily_digest": subscriber.daily_digest,
+            }
+        )
+    return render(
+        request,
+        "following/manage.html",
+        {
+            "series": subscriber.series,
+            "subscriber": subscriber,
+            "form": form,
+            "saved": saved,
+            "token": token,
+        },
+    )
 
 
 # One-click unsubscribe (RFC 8058): mail providers POST "List-Unsubscribe=One-Click"
@@ -175,7 +193,9 @@ def unsubscribe(request, token):
     except tokens.TokenInvalid:
         return render(request, "following/link_problem.html", {}, status=404)
     series = who.series if kind == "subscriber" else None
-    template = "following/unsubscribed.html" if request.method == "POST" else (
-        "following/unsubscribe.html")
-    return render(request, template, {"kind": kind, "who": who, "series": series,
-                                      "token": token})
+    template = (
+        "following/unsubscribed.html"
+        if request.method == "POST"
+        else ("following/unsubscribe.html")
+    )
+    return render(request, template, {"kind": kind, "who": who, "series": series, "token": token})

@@ -35,8 +35,7 @@ def run_worker():
     """Run the database task worker until the queue is empty."""
 
     def run():
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload",
-                     verbosity=0)
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
     return run
 
@@ -49,8 +48,10 @@ def make_subscriber(series):
 
     def make(email, confirmed=True, **fields):
         return Subscriber.objects.create(
-            series=series, email=email,
-            confirmed_at=timezone.now() if confirmed else None, **fields,
+            series=series,
+            email=email,
+            confirmed_at=timezone.now() if confirmed else None,
+            **fields,
         )
 
     return make

@@ -54,8 +54,9 @@ class RecordingHandler:
 
     def to(self, address: str) -> list:
         with self.lock:
-            return [m for m in self.messages
-                    if [a.addr_spec for a in m["To"].addresses] == [address]]
+            return [
+                m for m in self.messages if [a.addr_spec for a in m["To"].addresses] == [address]
+            ]
 
 
 def start_server(handler) -> Controller:

@@ -14,13 +14,15 @@ TRICKY = "Fish & <chips>, \"quoted\"; 'single' 🐟"
 @pytest.fixture
 def summer_and_winter(make_topic, site):
     summer = make_topic(
-        number=7, title=TRICKY,
+        number=7,
+        title=TRICKY,
         signup_opens_at=london(2026, 7, 1, 9, 0),
         deadline=london(2026, 7, 31, 23, 59),
         list_published_at=london(2026, 8, 3, 12, 0),
     )
     winter = make_topic(
-        number=8, title="Winter",
+        number=8,
+        title="Winter",
         signup_opens_at=london(2027, 1, 1, 9, 0),
         deadline=london(2027, 1, 31, 23, 59),
         list_published_at=None,
@@ -52,8 +54,9 @@ def test_series_calendar_has_every_date(client, summer_and_winter):
 
 def test_july_deadline_is_2359_bst(client, summer_and_winter):
     summer, _ = summer_and_winter
-    calendar = fetch(client, reverse("following:topic_calendar",
-                                     kwargs={"series": "blogsync", "number": 7}))
+    calendar = fetch(
+        client, reverse("following:topic_calendar", kwargs={"series": "blogsync", "number": 7})
+    )
     deadline = events_by_uid(calendar)[f"topic-{summer.pk}-deadline@hub.example.org"]
     start = deadline.decoded("DTSTART")
     assert deadline["DTSTART"].params["TZID"] == "Europe/London"
@@ -65,8 +68,9 @@ def test_july_deadline_is_2359_bst(client, summer_and_winter):
 
 def test_january_deadline_is_2359_gmt(client, summer_and_winter):
     _, winter = summer_and_winter
-    calendar = fetch(client, reverse("following:topic_calendar",
-                                     kwargs={"series": "blogsync", "number": 8}))
+    calendar = fetch(
+        client, reverse("following:topic_calendar", kwargs={"series": "blogsync", "number": 8})
+    )
     deadline = events_by_uid(calendar)[f"topic-{winter.pk}-deadline@hub.example.org"]
     start = deadline.decoded("DTSTART")
     assert start.tzname() == "GMT"
@@ -83,8 +87,9 @@ def test_calendar_has_vtimezone_with_both_offsets(client, summer_and_winter):
 
 def test_events_have_utc_dtstamp_and_summary(client, summer_and_winter):
     summer, _ = summer_and_winter
-    calendar = fetch(client, reverse("following:topic_calendar",
-                                     kwargs={"series": "blogsync", "number": 7}))
+    calendar = fetch(
+        client, reverse("following:topic_calendar", kwargs={"series": "blogsync", "number": 7})
+    )
     for event in calendar.walk("VEVENT"):
         assert event.decoded("DTSTAMP").utcoffset().total_seconds() == 0
         assert TRICKY in str(event["SUMMARY"])
@@ -105,8 +110,9 @@ def test_calendar_answers_304(client, summer_and_winter):
     url = reverse("following:series_calendar", kwargs={"series": "blogsync"})
     first = client.get(url)
     assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
-    assert client.get(
-        url, headers={"If-Modified-Since": first["Last-Modified"]}).status_code == 304
+    assert (
+        client.get(url, headers={"If-Modified-Since": first["Last-Modified"]}).status_code == 304
+    )
 
 
 def test_calendar_query_count_is_fixed(client, make_topic, site, django_assert_num_queries):

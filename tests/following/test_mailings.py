@@ -25,20 +25,23 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def closing_topic(make_topic):
     """A topic whose deadline is two days away, inside the default three-day reminder."""
     now = timezone.now()
-    return make_topic(number=5, title="Closing soon",
-                      signup_opens_at=now - timedelta(days=20),
-                      deadline=now + timedelta(days=2))
+    return make_topic(
+        number=5,
+        title="Closing soon",
+        signup_opens_at=now - timedelta(days=20),
+        deadline=now + timedelta(days=2),
+    )
 
 
 def sign_up(topic, name, email, confirmed=True):
     contributor = Contributor.objects.create(name=name, email=email)
-    SignUp.objects.create(topic=topic, contributor=contributor,
-                          confirmed_at=timezone.now() if confirmed else None)
+    SignUp.objects.create(
+        topic=topic, contributor=contributor, confirmed_at=timezone.now() if confirmed else None
+    )
     return contributor
 
 
-def test_reminder_goes_only_to_writers_without_entry(closing_topic, smtp, run_worker,
-                                                     make_entry):
+def test_reminder_goes_only_to_writers_without_entry(closing_topic, smtp, run_worker, make_entry):
     sign_up(closing_topic, "Writes Late", "late@example.org")
     done = sign_up(closing_topic, "Has Posted", "posted@example.org")
     make_entry(contributor=done, topic=closing_topic, status=EntryStatus.PENDING)
@@ -67,8 +70,12 @@ def test_reminder_waits_for_its_day(closing_topic, smtp, run_worker):
 def test_reminder_shows_deadline_in_bst(make_topic, smtp, run_worker):
     from tests.conftest import london
 
-    topic = make_topic(number=9, title="Summer", signup_opens_at=london(2026, 7, 1, 9, 0),
-                       deadline=london(2026, 7, 31, 23, 59))
+    topic = make_topic(
+        number=9,
+        title="Summer",
+        signup_opens_at=london(2026, 7, 1, 9, 0),
+        deadline=london(2026, 7, 31, 23, 59),
+    )
     sign_up(topic, "Writes Late", "late@example.org")
     start_mailing(MailKind.REMINDER, topic.series_id, topic_id=topic.pk)
     run_worker()
@@ -100,8 +107,9 @@ def test_task_enqueued_twice_sends_once(series, topic, smtp, run_worker, make_su
     assert sorted(Counter(smtp.recipients).values()) == [1] * 5
 
 
-def test_list_published_signal_mails_subscribers_and_writers(topic, smtp, run_worker,
-                                                            make_subscriber, make_entry):
+def test_list_published_signal_mails_subscribers_and_writers(
+    topic, smtp, run_worker, make_subscriber, make_entry
+):
     make_subscriber("reader@example.org")
     make_subscriber("quiet@example.org", list_published=False)
     writer = sign_up(topic, "Writer & Co", "writer@example.org")
@@ -115,8 +123,11 @@ def test_list_published_signal_mails_subscribers_and_writers(topic, smtp, run_wo
     list_published.send(type(topic), topic=topic)
     run_worker()
 
-    assert sorted(smtp.recipients) == ["both@example.org", "reader@example.org",
-                                       "writer@example.org"]
+    assert sorted(smtp.recipients) == [
+        "both@example.org",
+        "reader@example.org",
+        "writer@example.org",
+    ]
     [message] = smtp.to("writer@example.org")
     text = message.get_body(("plain",)).get_content()
     assert "1. Writer & Co: My <post>" in text
@@ -125,24 +136,26 @@ def test_list_published_signal_mails_subscribers_and_writers(topic, smtp, run_wo
     assert "My &lt;post&gt;" in html
 
 
-def test_list_is_out_is_not_sent_for_old_lists(make_topic, smtp, run_worker,
-                                               make_subscriber):
+def test_list_is_out_is_not_sent_for_old_lists(make_topic, smtp, run_worker, make_subscriber):
     make_subscriber("reader@example.org")
-    make_topic(number=3, title="Long ago",
-               signup_opens_at=timezone.now() - timedelta(days=400),
-               deadline=timezone.now() - timedelta(days=370),
-               list_published_at=timezone.now() - timedelta(days=365))
+    make_topic(
+        number=3,
+        title="Long ago",
+        signup_opens_at=timezone.now() - timedelta(days=400),
+        deadline=timezone.now() - timedelta(days=370),
+        list_published_at=timezone.now() - timedelta(days=365),
+    )
     call_command("send_due_mail", verbosity=0)
     run_worker()
     assert smtp.messages == []
 
 
-def test_new_topic_announced_once_signup_opens(make_topic, smtp, run_worker,
-                                               make_subscriber):
+def test_new_topic_announced_once_signup_opens(make_topic, smtp, run_worker, make_subscriber):
     make_subscriber("reader@example.org")
     make_subscriber("no-topics@example.org", new_topics=False)
-    make_topic(number=4, title="Fresh & new", signup_opens_at=timezone.now()
-               - timedelta(minutes=3))
+    make_topic(
+        number=4, title="Fresh & new", signup_opens_at=timezone.now() - timedelta(minutes=3)
+    )
     make_topic(number=6, title="Later", signup_opens_at=timezone.now() + timedelta(days=3))
     call_command("send_due_mail", verbosity=0)
     run_worker()
@@ -151,8 +164,9 @@ def test_new_topic_announced_once_signup_opens(make_topic, smtp, run_worker,
     assert message["Subject"] == "#blogsync 4: Fresh & new"
 
 
-def test_daily_digest_lists_yesterdays_entries(topic, smtp, run_worker, make_subscriber,
-                                               make_entry):
+def test_daily_digest_lists_yesterdays_entries(
+    topic, smtp, run_worker, make_subscriber, make_entry
+):
     make_subscriber("digest@example.org", daily_digest=True)
     make_subscriber("nodigest@example.org")
     yesterday = timezone.now() - timedelta(days=1)
@@ -170,8 +184,9 @@ def test_daily_digest_lists_yesterdays_entries(topic, smtp, run_worker, make_sub
     assert smtp.to("nodigest@example.org") == []
 
 
-def test_smtp_error_is_retried_with_backoff(series, topic, smtp, run_worker,
-                                            make_subscriber, caplog):
+def test_smtp_error_is_retried_with_backoff(
+    series, topic, smtp, run_worker, make_subscriber, caplog
+):
     make_subscriber("reader@example.org")
     smtp.fail_next = 1
     with caplog.at_level(logging.INFO, logger="blogsync.following"):
@@ -217,10 +232,17 @@ def test_mail_status_shows_queue_outbox_and_failures(series, topic, make_subscri
     from io import StringIO
 
     subscriber = make_subscriber("reader@example.org")
-    OutboxMessage.objects.create(key="k1", kind=MailKind.NEW_TOPIC, recipient=subscriber.email,
-                                 series=series, topic=topic, subscriber=subscriber,
-                                 state=OutboxState.FAILED, attempts=5,
-                                 last_error="SMTPDataError(451)")
+    OutboxMessage.objects.create(
+        key="k1",
+        kind=MailKind.NEW_TOPIC,
+        recipient=subscriber.email,
+        series=series,
+        topic=topic,
+        subscriber=subscriber,
+        state=OutboxState.FAILED,
+        attempts=5,
+        last_error="SMTPDataError(451)",
+    )
     start_mailing(MailKind.NEW_TOPIC, series.pk, topic_id=topic.pk)
     output = StringIO()
     call_command("mail_status", stdout=output)

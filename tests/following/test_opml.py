@@ -12,20 +12,24 @@ TRICKY = "Ann & <Bob> \"B\" 'C' 🎉"
 @pytest.fixture
 def writers(make_entry, make_topic, site):
     with_feed = Contributor.objects.create(
-        name=TRICKY, blog_url="https://ann.example.org/?a=1&b=2",
+        name=TRICKY,
+        blog_url="https://ann.example.org/?a=1&b=2",
         feed_url="https://ann.example.org/feed?x=1&y=<2>",
     )
-    without_feed = Contributor.objects.create(name="No Feed",
-                                              blog_url="https://nofeed.example.org/")
-    pending_only = Contributor.objects.create(name="Pending",
-                                              feed_url="https://pending.example.org/feed")
+    without_feed = Contributor.objects.create(
+        name="No Feed", blog_url="https://nofeed.example.org/"
+    )
+    pending_only = Contributor.objects.create(
+        name="Pending", feed_url="https://pending.example.org/feed"
+    )
     make_entry(contributor=with_feed)
     make_entry(contributor=with_feed, title="Second post, same line")
     make_entry(contributor=without_feed)
     make_entry(contributor=pending_only, status=EntryStatus.PENDING)
     other_topic = make_topic(number=2, title="Another month")
-    elsewhere = Contributor.objects.create(name="Elsewhere",
-                                           feed_url="https://elsewhere.example.org/rss")
+    elsewhere = Contributor.objects.create(
+        name="Elsewhere", feed_url="https://elsewhere.example.org/rss"
+    )
     make_entry(contributor=elsewhere, topic=other_topic)
     return with_feed
 

@@ -62,8 +62,9 @@ def test_unconfirmed_address_gets_nothing_else(client, series, topic, smtp, run_
     assert "Confirm" in messages[0]["Subject"]
 
 
-def test_subscribe_does_not_reveal_existing_address(client, series, smtp, run_worker,
-                                                    make_subscriber):
+def test_subscribe_does_not_reveal_existing_address(
+    client, series, smtp, run_worker, make_subscriber
+):
     make_subscriber("known@example.org")
     known = client.post(SUBSCRIBE, {"email": "known@example.org"}, follow=True)
     unknown = client.post(SUBSCRIBE, {"email": "unknown@example.org"}, follow=True)
@@ -98,7 +99,8 @@ def test_expired_confirmation_link(client, series, smtp, run_worker, settings):
     run_worker()
     confirm_path = link(smtp.to("late@example.org")[0], "/follow/confirm/")
     later = timezone.now() + timezone.timedelta(
-        seconds=settings.BLOGSYNC_CONFIRMATION_MAX_AGE + 60)
+        seconds=settings.BLOGSYNC_CONFIRMATION_MAX_AGE + 60
+    )
     with time_machine.travel(later):
         assert client.get(confirm_path).status_code == 410
         assert client.post(confirm_path).status_code == 410
@@ -111,8 +113,9 @@ def test_tampered_links_are_404(client, series, make_subscriber):
     assert client.get("/follow/manage/s.1:forged/").status_code == 404
 
 
-def test_every_message_has_unsubscribe_headers(client, series, topic, smtp, run_worker,
-                                               make_subscriber):
+def test_every_message_has_unsubscribe_headers(
+    client, series, topic, smtp, run_worker, make_subscriber
+):
     make_subscriber("reader@example.org")
     start_mailing(MailKind.NEW_TOPIC, series.pk, topic_id=topic.pk)
     run_worker()
@@ -140,8 +143,9 @@ def test_one_click_unsubscribe(series, topic, smtp, run_worker, make_subscriber)
     subscriber.refresh_from_db()
     assert subscriber.unsubscribed_at is None
 
-    response = client.post(path, "List-Unsubscribe=One-Click",
-                           content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 200
     subscriber.refresh_from_db()
     assert subscriber.unsubscribed_at is not None
@@ -152,8 +156,9 @@ def test_one_click_unsubscribe(series, topic, smtp, run_worker, make_subscriber)
     assert len(smtp.to("reader@example.org")) == 1
 
 
-def test_preferences_page_changes_what_is_sent(client, series, topic, smtp, run_worker,
-                                               make_subscriber):
+def test_preferences_page_changes_what_is_sent(
+    client, series, topic, smtp, run_worker, make_subscriber
+):
     from blogsync.following import tokens
 
     subscriber = make_subscriber("reader@example.org")
@@ -163,15 +168,19 @@ def test_preferences_page_changes_what_is_sent(client, series, topic, smtp, run_
     assert response.status_code == 200
     subscriber.refresh_from_db()
     assert (subscriber.new_topics, subscriber.list_published, subscriber.daily_digest) == (
-        False, True, True)
+        False,
+        True,
+        True,
+    )
 
     start_mailing(MailKind.NEW_TOPIC, series.pk, topic_id=topic.pk)
     run_worker()
     assert smtp.to("reader@example.org") == []
 
 
-def test_unsubscribe_between_queueing_and_sending_skips(series, topic, smtp, make_subscriber,
-                                                        run_worker):
+def test_unsubscribe_between_queueing_and_sending_skips(
+    series, topic, smtp, make_subscriber, run_worker
+):
     from blogsync.following.fanout import fill_outbox, start_fanout
 
     subscriber = make_subscriber("reader@example.org")

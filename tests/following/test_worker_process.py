@@ -38,8 +38,9 @@ def database_url() -> str:
 
 
 def manage(*args, env, **popen):
-    return subprocess.Popen([sys.executable, str(ROOT / "manage.py"), *args], env=env,
-                            cwd=ROOT, **popen)
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, **popen
+    )
 
 
 def wait_for(condition, seconds: float, what: str):
@@ -50,8 +51,7 @@ def wait_for(condition, seconds: float, what: str):
         time.sleep(0.05)
 
 
-def test_killed_worker_resumes_without_duplicates(series, topic, smtp, make_subscriber,
-                                                  settings):
+def test_killed_worker_resumes_without_duplicates(series, topic, smtp, make_subscriber, settings):
     for n in range(RECIPIENTS):
         make_subscriber(f"reader{n:02d}@example.org")
     env = {
@@ -70,8 +70,7 @@ def test_killed_worker_resumes_without_duplicates(series, topic, smtp, make_subs
     smtp.hold_at = KILL_AFTER
     start_mailing(MailKind.NEW_TOPIC, series.pk, topic_id=topic.pk)
 
-    worker = manage("db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.1",
-                    env=env)
+    worker = manage("db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.1", env=env)
     try:
         wait_for(smtp.holding.is_set, 60, "the worker to reach the held message")
     finally:
@@ -83,8 +82,11 @@ def test_killed_worker_resumes_without_duplicates(series, topic, smtp, make_subs
     assert OutboxMessage.objects.filter(state=OutboxState.SENT).count() == KILL_AFTER
 
     # The rows the dead worker had claimed become free once their lease runs out.
-    wait_for(lambda: (timezone.now() - killed_at).total_seconds() > LEASE_SECONDS + 0.5,
-             10, "the lease to run out")
+    wait_for(
+        lambda: (timezone.now() - killed_at).total_seconds() > LEASE_SECONDS + 0.5,
+        10,
+        "the lease to run out",
+    )
     smtp.hold_at = None
     trigger = manage("send_due_mail", env=env, stdout=subprocess.DEVNULL)
     assert trigger.wait(timeout=60) == 0

@@ -10,8 +10,12 @@ class Command(BaseCommand):
     help = "Show queued mail tasks, outbox messages by state, and recent failures."
 
     def add_arguments(self, parser):
-        parser.add_argument("--failures", type=int, default=10,
-                            help="How many recent failed messages to list (default 10).")
+        parser.add_argument(
+            "--failures",
+            type=int,
+            default=10,
+            help="How many recent failed messages to list (default 10).",
+        )
 
     def handle(self, *args, failures, **options):
         out = self.stdout
@@ -21,8 +25,11 @@ class Command(BaseCommand):
         except ImportError:
             out.write("  (the task backend is not the database backend)")
         else:
-            rows = (DBTaskResult.objects.values("task_path", "status")
-                    .annotate(count=Count("id")).order_by("task_path", "status"))
+            rows = (
+                DBTaskResult.objects.values("task_path", "status")
+                .annotate(count=Count("id"))
+                .order_by("task_path", "status")
+            )
             for row in rows:
                 out.write(f"  {row['task_path']:<55} {row['status']:<11} {row['count']}")
             if not rows:
@@ -30,7 +37,8 @@ class Command(BaseCommand):
 
         out.write("Outbox:")
         counts = dict(
-            OutboxMessage.objects.values_list("state").annotate(count=Count("id"))
+            OutboxMessage.objects.values_list("state")
+            .annotate(count=Count("id"))
             .values_list("state", "count")
         )
         for state in OutboxState:
@@ -40,11 +48,14 @@ class Command(BaseCommand):
         out.write(f"Mailings still being queued: {unfinished}")
 
         out.write(f"Recent failures (up to {failures}):")
-        failed = OutboxMessage.objects.filter(state=OutboxState.FAILED).order_by(
-            "-updated_at")[:failures]
+        failed = OutboxMessage.objects.filter(state=OutboxState.FAILED).order_by("-updated_at")[
+            :failures
+        ]
         for message in failed:
-            out.write(f"  {message.updated_at:%Y-%m-%d %H:%M} #{message.pk} {message.kind} "
-                      f"to {message.recipient} after {message.attempts} attempts: "
-                      f"{message.last_error[:200]}")
+            out.write(
+                f"  {message.updated_at:%Y-%m-%d %H:%M} #{message.pk} {message.kind} "
+                f"to {message.recipient} after {message.attempts} attempts: "
+                f"{message.last_error[:200]}"
+            )
         if not failed:
             out.write("  none")

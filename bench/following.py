@@ -7,8 +7,8 @@ Each size runs in a fresh process with a fresh SQLite database (or DATABASE_URL,
 database must be empty), so that one run does not warm or bloat the next. The SMTP sink
 is another process, so its memory is not counted. Figures per size: the wall time of
 the fan-out and delivery (the code the worker runs, called in-process), and the
-process's peak resident set size before and after it; with --tracemalloc, also the
-peak of Python allocations during it (tracing slows the run).
+process's peak resident set size before and after it. With --tracemalloc, it also
+records the peak of Python allocations during it, and tracing slows the run.
 """
 
 import argparse

@@ -142,8 +142,8 @@ BLOGSYNC_CONFIRMATION_MAX_AGE = env_int(
     "BLOGSYNC_CONFIRMATION_MAX_AGE", 3 * 24 * 3600, minimum=60
 )
 
-# A worker that dies while sending leaves outbox rows marked "sending"; another
-# delivery takes them over after this many seconds.
+# A worker that dies while sending leaves outbox rows marked "sending". Another
+# delivery takes them over after this many seconds, so it must exceed EMAIL_TIMEOUT.
 BLOGSYNC_MAIL_LEASE_SECONDS = env_int("BLOGSYNC_MAIL_LEASE_SECONDS", 600, minimum=1)
 
 # The safe fetcher refuses loopback and other non-public addresses. Tests and local

@@ -2,8 +2,8 @@
 
 The ETag is a hash of the body, so it changes whenever anything shown changes,
 including things without a modification date (a contributor's name, a topic that
-became visible because time passed). A match answers 304 Not Modified; the body is
-still built, so a 304 saves bandwidth, not queries.
+became visible because time passed). A request whose If-None-Match matches gets 304
+Not Modified. The body is still built, so a 304 saves bandwidth, not queries.
 """
 
 import hashlib
@@ -15,7 +15,7 @@ from django.utils.http import parse_http_date_safe, quote_etag
 
 
 def conditional_public(view):
-    """Add an ETag to a public 200 response and answer 304 when the client has it."""
+    """Add an ETag to a public 200 response, and return 304 when the client has that body."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):

@@ -1,4 +1,4 @@
-"""What is due to be mailed now: the work of `manage.py send_due_mail`.
+"""Mailings that are due now: the work of `manage.py send_due_mail`.
 
 Each mailing is started once (a FanOut row with a unique key), so running this every
 few minutes from cron queues nothing twice. Events older than DUE_WINDOW are not
@@ -21,7 +21,7 @@ from blogsync.syncs.models import Series, Topic
 logger = logging.getLogger(__name__)
 
 DUE_WINDOW = timedelta(days=2)
-# The longest reminder period looked at; topics further from their deadline are skipped.
+# The maximum reminder period checked; topics whose deadline is further away are skipped.
 MAX_REMINDER_DAYS = 60
 
 

@@ -5,9 +5,9 @@ conditional UPDATE (only rows still pending, or left in sending past the lease),
 two workers never hold the same row. An SMTP error puts the row back to pending with
 a later `next_attempt_at` (backoff), and after MAX_ATTEMPTS it becomes failed.
 
-A worker killed between messages leaves rows in sending; once their lease
-(BLOGSYNC_MAIL_LEASE_SECONDS, renewed for each row just before it is sent) has run
-out, the next delivery takes them again. NOTE: a worker killed after the SMTP server
+A worker killed between messages leaves rows in sending. Each row's lease
+(BLOGSYNC_MAIL_LEASE_SECONDS) is renewed just before it is sent, and once it has run
+out, the next delivery takes the row again. NOTE: a worker killed after the SMTP server
 accepted a message but before the row was marked sent would send that one message
 again; the window is one UPDATE long.
 """
@@ -48,7 +48,7 @@ def has_due_messages(now=None) -> bool:
 
 
 def next_retry_at():
-    """The earliest future attempt among pending rows, or None."""
+    """Return the earliest next attempt among pending rows, or None."""
     return OutboxMessage.objects.filter(state=OutboxState.PENDING).aggregate(
         next=Min("next_attempt_at")
     )["next"]

@@ -80,7 +80,7 @@ def confirm(token: str) -> Subscriber:
 
 def find_by_token(token: str):
     """Return ("subscriber", Subscriber) or ("writer", Contributor) for a manage or
-    unsubscribe token; raise tokens.TokenInvalid when it names nobody."""
+    unsubscribe token; raise tokens.TokenInvalid when it matches no one."""
     from blogsync.syncs.models import Contributor
 
     kind, pk = tokens.read_manage_token(token)

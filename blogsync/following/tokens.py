@@ -2,7 +2,7 @@
 
 Confirmation tokens expire after BLOGSYNC_CONFIRMATION_MAX_AGE seconds. Unsubscribe
 and preference tokens do not expire, because a reader may click the link in a message
-that is years old; they name a subscriber ("s:<id>") or a writer ("w:<id>").
+that is years old. They name a subscriber ("s.<id>") or a writer ("w.<id>").
 """
 
 from django.conf import settings

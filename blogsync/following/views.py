@@ -83,7 +83,7 @@ def topic_calendar(request, series, number):
 
 @public_page
 def follow(request, series):
-    """Every way of following a series: feeds, calendar, OPML and a link to the
+    """Show every way of following a series: feeds, calendar, OPML and a link to the
     subscription form."""
     series = get_object_or_404(Series, slug=series)
     return render(request, "following/follow.html", {"series": series})
@@ -91,8 +91,8 @@ def follow(request, series):
 
 @require_http_methods(["GET", "POST"])
 def subscribe(request, series):
-    """Anyone may ask to follow a series by email. The answer is the same whether or
-    not the address follows it already."""
+    """Anyone may ask to follow a series by email. The response is the same whether
+    or not the address follows it already."""
     series = get_object_or_404(Series, slug=series)
     form = SubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -140,7 +140,7 @@ def confirm(request, token):
 
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
-    """The holder of a subscriber link chooses which messages to receive."""
+    """Let the holder of a subscriber link choose which messages to receive."""
     try:
         kind, who = subscriptions.find_by_token(token)
     except tokens.TokenInvalid:

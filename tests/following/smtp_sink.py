@@ -18,7 +18,7 @@ def free_port() -> int:
 class RecordingHandler:
     """Stores every accepted message; can refuse or hold messages on request.
 
-    `fail_next` refuses that many messages with 451. `hold_at` holds the message
+    `fail_next` refuses that many messages with 451. `hold_at` delays the message
     received when that many are stored already, until `release` is set; a held
     message is then refused, as if the client had gone away.
     """

@@ -65,7 +65,7 @@ def test_killed_worker_resumes_without_duplicates(series, topic, smtp, make_subs
         "BLOGSYNC_MAIL_LEASE_SECONDS": str(LEASE_SECONDS),
         "BLOGSYNC_LOG_LEVEL": "WARNING",
     }
-    # The server holds the message that arrives after KILL_AFTER were accepted, so the
+    # The server delays the message that arrives after KILL_AFTER were accepted, so the
     # worker is known to be part-way through the announcement when it is killed.
     smtp.hold_at = KILL_AFTER
     start_mailing(MailKind.NEW_TOPIC, series.pk, topic_id=topic.pk)

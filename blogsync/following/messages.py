@@ -115,6 +115,11 @@ def build_outbox_message(row: OutboxMessage, cache: dict | None = None):
     elif kind != MailKind.ALREADY_SUBSCRIBED:
         return None
 
-    return build_message(
-        f"following/{kind}", row.recipient, context, headers=unsubscribe_headers(unsubscribe_url)
-    )
+    # The date filter converts to the active time zone, so dates read in the series' one.
+    with timezone.override(series.zone):
+        return build_message(
+            f"following/{kind}",
+            row.recipient,
+            context,
+            headers=unsubscribe_headers(unsubscribe_url),
+        )

@@ -2,7 +2,7 @@
 
 import logging
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from blogsync.following import tokens
@@ -35,8 +35,7 @@ def request_subscription(series, email: str) -> None:
             .first()
         )
         if subscriber is None:
-            subscriber = Subscriber.objects.create(series=series, email=email)
-            logger.info("Subscriber %s created for series %s", subscriber.pk, series.pk)
+            subscriber = _create_or_get(series, email)
         elif subscriber.unsubscribed_at is not None:
             # Following again after unsubscribing needs a new confirmation.
             subscriber.unsubscribed_at = None
@@ -46,6 +45,18 @@ def request_subscription(series, email: str) -> None:
         kind = MailKind.ALREADY_SUBSCRIBED if subscriber.is_active else MailKind.CONFIRM
         queue_single(kind, subscriber)
         transaction.on_commit(schedule_delivery)
+
+
+def _create_or_get(series, email: str) -> Subscriber:
+    """Create the subscriber, or lock the one a concurrent request has just created."""
+    try:
+        with transaction.atomic():
+            subscriber = Subscriber.objects.create(series=series, email=email)
+    except IntegrityError:
+        logger.info("Subscriber for series %s was created by a concurrent request", series.pk)
+        return Subscriber.objects.select_for_update().get(series=series, email__iexact=email)
+    logger.info("Subscriber %s created for series %s", subscriber.pk, series.pk)
+    return subscriber
 
 
 def queue_single(kind: str, subscriber: Subscriber) -> None:

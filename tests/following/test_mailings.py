@@ -251,3 +251,18 @@ def test_mail_status_shows_queue_outbox_and_failures(series, topic, make_subscri
     assert "READY" in text
     assert "failed   1" in text
     assert "SMTPDataError(451)" in text
+
+
+def test_reminder_uses_the_series_time_zone(make_topic, smtp, run_worker):
+    from zoneinfo import ZoneInfo
+
+    topic = make_topic(number=11, title="Far away")
+    topic.series.time_zone = "America/New_York"
+    topic.series.save()
+    topic.deadline = timezone.datetime(2026, 7, 31, 23, 59, tzinfo=ZoneInfo("America/New_York"))
+    topic.save()
+    sign_up(topic, "Writes Late", "late@example.org")
+    start_mailing(MailKind.REMINDER, topic.series_id, topic_id=topic.pk)
+    run_worker()
+    [reminder] = smtp.messages
+    assert "Friday 31 July 2026, 23:59 EDT" in reminder.get_body(("plain",)).get_content()

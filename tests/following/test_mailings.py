@@ -266,3 +266,19 @@ def test_reminder_uses_the_series_time_zone(make_topic, smtp, run_worker):
     run_worker()
     [reminder] = smtp.messages
     assert "Friday 31 July 2026, 23:59 EDT" in reminder.get_body(("plain",)).get_content()
+
+
+def test_delivery_stops_when_smtp_keeps_failing(series, topic, smtp, make_subscriber):
+    from blogsync.following import outbox
+    from blogsync.following.fanout import fill_outbox, start_fanout
+
+    for n in range(6):
+        make_subscriber(f"reader{n}@example.org")
+    fill_outbox(start_fanout(MailKind.NEW_TOPIC, series.pk, topic_id=topic.pk))
+    smtp.fail_next = 100
+    counts = outbox.deliver_due()
+    assert counts["retry"] == outbox.MAX_CONSECUTIVE_ERRORS
+    untried = OutboxMessage.objects.filter(attempts=0)
+    assert untried.count() == 6 - outbox.MAX_CONSECUTIVE_ERRORS
+    assert set(untried.values_list("state", flat=True)) == {OutboxState.PENDING}
+    assert all(row.next_attempt_at > timezone.now() for row in untried)

@@ -72,9 +72,30 @@ class JSONFeed(feedgenerator.SyndicationFeed):
         return result
 
 
+class StableDateMixin:
+    """Date an empty feed by its object's creation, not by the current time.
+
+    Django dates a feed without items "now", so its bytes, and its ETag, would change
+    every second.
+    """
+
+    def latest_post_date(self):
+        if not self.items and self.feed.get("empty_since"):
+            return self.feed["empty_since"]
+        return super().latest_post_date()
+
+
+class RssFeed(StableDateMixin, feedgenerator.Rss201rev2Feed):
+    pass
+
+
+class AtomFeed(StableDateMixin, feedgenerator.Atom1Feed):
+    pass
+
+
 FEED_TYPES = {
-    "rss": feedgenerator.Rss201rev2Feed,
-    "atom": feedgenerator.Atom1Feed,
+    "rss": RssFeed,
+    "atom": AtomFeed,
     "json": JSONFeed,
 }
 
@@ -93,6 +114,9 @@ class BaseFeed(Feed):
 
     def feed_url(self, obj):
         return absolute(reverse(self.url_name, kwargs=self.url_kwargs(obj)))
+
+    def feed_extra_kwargs(self, obj):
+        return {"empty_since": obj.created_at}
 
 
 class TopicsFeed(BaseFeed):

@@ -245,3 +245,15 @@ def test_pages_link_their_feeds(client, tricky, topic):
     assert topic_feed not in home
     assert topic_feed in page
     assert 'type="application/feed+json"' in page
+
+
+@pytest.mark.parametrize("feed_format", FORMATS)
+def test_empty_feed_answers_304(client, topic, site, feed_format):
+    url = reverse(
+        f"following:topic_entries_{feed_format}",
+        kwargs={"series": topic.series.slug, "number": topic.number},
+    )
+    first = client.get(url)
+    assert first.status_code == 200
+    parse(feed_format, first)
+    assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304

@@ -94,7 +94,7 @@ def subscribe(request, series):
     """Anyone may ask to follow a series by email. The response is the same whether
     or not the address follows it already."""
     series = get_object_or_404(Series, slug=series)
-    form = SubscribeForm(request.POST or None)
+    form = SubscribeForm(request.POST) if request.method == "POST" else SubscribeForm()
     if request.method == "POST" and form.is_valid():
         subscriptions.request_subscription(series, form.cleaned_data["email"])
         return redirect("following:subscribe_sent", series=series.slug)

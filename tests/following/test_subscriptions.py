@@ -84,6 +84,9 @@ def test_subscribe_form_reports_bad_address(client, series):
     response = client.post(SUBSCRIBE, {"email": "not an address"})
     assert response.status_code == 400
     assert b"Enter an email address such as name@example.org." in response.content
+    empty = client.post(SUBSCRIBE, {})
+    assert empty.status_code == 400
+    assert b"Enter your email address." in empty.content
     assert not Subscriber.objects.exists()
 
 

@@ -282,3 +282,18 @@ def test_delivery_stops_when_smtp_keeps_failing(series, topic, smtp, make_subscr
     assert untried.count() == 6 - outbox.MAX_CONSECUTIVE_ERRORS
     assert set(untried.values_list("state", flat=True)) == {OutboxState.PENDING}
     assert all(row.next_attempt_at > timezone.now() for row in untried)
+
+
+def test_file_backend_of_make_run_receives_mail(
+    series, topic, settings, tmp_path, site, run_worker, make_subscriber
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    for n in range(3):
+        make_subscriber(f"reader{n}@example.org")
+    start_mailing(MailKind.NEW_TOPIC, series.pk, topic_id=topic.pk)
+    run_worker()
+    written = "".join(path.read_text() for path in tmp_path.iterdir())
+    for n in range(3):
+        assert f"To: reader{n}@example.org" in written
+    assert OutboxMessage.objects.filter(state=OutboxState.SENT).count() == 3

@@ -34,3 +34,9 @@ def test_sent_page_is_public(client, topic):
     response = client.get(reverse("following:subscribe_sent", kwargs={"series": "blogsync"}))
     assert not response.cookies
     assert "public" in response["Cache-Control"]
+
+
+def test_series_pages_link_the_follow_page(client, topic):
+    follow = reverse("following:follow", kwargs={"series": "blogsync"})
+    for page in [topic.series.get_absolute_url(), topic.get_absolute_url()]:
+        assert f'href="{follow}"' in client.get(page).content.decode(), page

@@ -252,6 +252,13 @@ def test_mail_status_shows_queue_outbox_and_failures(series, topic, make_subscri
     assert "failed   1" in text
     assert "SMTPDataError(451)" in text
 
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now() - timedelta(hours=2))
+    output = StringIO()
+    call_command("mail_status", stdout=output)
+    assert "1 task(s) RUNNING for over 1:00:00" in output.getvalue()
+
 
 def test_reminder_uses_the_series_time_zone(make_topic, smtp, run_worker):
     from zoneinfo import ZoneInfo

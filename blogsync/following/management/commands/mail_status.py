@@ -1,9 +1,14 @@
 """Show the task queue, the outbox by state and the latest failures."""
 
+from datetime import timedelta
+
 from django.core.management.base import BaseCommand
 from django.db.models import Count
+from django.utils import timezone
 
 from blogsync.following.models import FanOut, OutboxMessage, OutboxState
+
+STALE_RUNNING = timedelta(hours=1)
 
 
 class Command(BaseCommand):
@@ -34,6 +39,16 @@ class Command(BaseCommand):
                 out.write(f"  {row['task_path']:<55} {row['status']:<11} {row['count']}")
             if not rows:
                 out.write("  none")
+            # A worker killed mid-task leaves its task RUNNING for ever; the outbox
+            # rows it held are sent by a later delivery, not by that task.
+            stale = DBTaskResult.objects.filter(
+                status="RUNNING", started_at__lt=timezone.now() - STALE_RUNNING
+            ).count()
+            if stale:
+                out.write(
+                    f"  {stale} task(s) RUNNING for over {STALE_RUNNING}: their worker "
+                    "has probably stopped."
+                )
 
         out.write("Outbox:")
         counts = dict(

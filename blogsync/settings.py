@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "blogsync.embeds",
     "blogsync.fetching",
     "blogsync.mentions",
+    "blogsync.following",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +147,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 BLOGSYNC_CONFIRMATION_MAX_AGE = env_int(
     "BLOGSYNC_CONFIRMATION_MAX_AGE", 3 * 24 * 3600, minimum=60
 )
+
+# A worker that dies while sending leaves outbox rows marked "sending". Another
+# delivery takes them over after this many seconds, so it must exceed EMAIL_TIMEOUT.
+BLOGSYNC_MAIL_LEASE_SECONDS = env_int("BLOGSYNC_MAIL_LEASE_SECONDS", 600, minimum=1)
 
 # The safe fetcher refuses loopback and other non-public addresses. Tests and local
 # development may allow loopback; `manage.py check --deploy` warns when this is on.

@@ -19,5 +19,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("mentions/", include("blogsync.mentions.urls")),
     path("", include("blogsync.embeds.urls")),
+    path("", include("blogsync.following.urls")),
     path("", include("blogsync.syncs.urls")),
 ]

@@ -19,3 +19,10 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # WhiteNoise warns when STATIC_ROOT does not exist; the suite never collects static files.
 STATIC_ROOT = os.path.join(os.environ["BLOGSYNC_VAR_DIR"], "static")
 os.makedirs(STATIC_ROOT, exist_ok=True)
+
+# A file rather than memory, so that a worker started as a subprocess by a test can
+# open the test database.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(os.environ["BLOGSYNC_VAR_DIR"], "test.sqlite3")
+    }

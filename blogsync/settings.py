@@ -144,9 +144,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "blogsync <hub@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Sign-up confirmation links stop working after this many seconds.
-BLOGSYNC_CONFIRMATION_MAX_AGE = env_int(
-    "BLOGSYNC_CONFIRMATION_MAX_AGE", 3 * 24 * 3600, minimum=60
-)
+BLOGSYNC_CONFIRMATION_MAX_AGE = env_int("BLOGSYNC_CONFIRMATION_MAX_AGE", 3 * 24 * 3600, minimum=60)
 
 # A worker that dies while sending leaves outbox rows marked "sending". Another
 # delivery takes them over after this many seconds, so it must exceed EMAIL_TIMEOUT.
@@ -201,8 +199,11 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "blogsync": {"handlers": ["console"], "level": env_str("BLOGSYNC_LOG_LEVEL", "INFO"),
-                     "propagate": False},
+        "blogsync": {
+            "handlers": ["console"],
+            "level": env_str("BLOGSYNC_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
         "django_tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

@@ -24,8 +24,7 @@ def main() -> int:
     worker = subprocess.Popen([*manage, "db_worker", "--no-reload", "--interval", "1"])
     web = subprocess.Popen([*manage, "runserver", "--noreload", f"{args.host}:{args.port}"])
     children = [web, worker]
-    print(f"blogsync is serving on http://{args.host}:{args.port}/ (Ctrl+C stops it)",
-          flush=True)
+    print(f"blogsync is serving on http://{args.host}:{args.port}/ (Ctrl+C stops it)", flush=True)
 
     def stop(signum, frame):
         raise KeyboardInterrupt

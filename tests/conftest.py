@@ -72,9 +72,12 @@ def make_topic(series):
             "invitation": "Write about it.",
         }
         values.update(fields)
-        return Topic.objects.create(series=fields.pop("series", series), number=number,
-                                    title=title, **{k: v for k, v in values.items()
-                                                    if k != "series"})
+        return Topic.objects.create(
+            series=fields.pop("series", series),
+            number=number,
+            title=title,
+            **{k: v for k, v in values.items() if k != "series"},
+        )
 
     return make
 
@@ -90,8 +93,15 @@ def make_entry(topic):
 
     counter = {"n": 0}
 
-    def make(name=None, title=None, url=None, status=EntryStatus.APPROVED, topic=topic,
-             contributor=None, **fields):
+    def make(
+        name=None,
+        title=None,
+        url=None,
+        status=EntryStatus.APPROVED,
+        topic=topic,
+        contributor=None,
+        **fields,
+    ):
         counter["n"] += 1
         n = counter["n"]
         if contributor is None:

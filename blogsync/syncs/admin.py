@@ -76,8 +76,7 @@ class EntryInline(admin.TabularInline):
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     form = TopicAdminForm
-    list_display = ["number", "title", "series", "month", "state_label", "deadline",
-                    "public_link"]
+    list_display = ["number", "title", "series", "month", "state_label", "deadline", "public_link"]
     list_display_links = ["number", "title"]
     list_filter = ["series"]
     list_select_related = ["series"]
@@ -85,10 +84,11 @@ class TopicAdmin(admin.ModelAdmin):
     readonly_fields = ["state_label", "public_link", "entries_link"]
     inlines = [EntryInline]
     fieldsets = [
-        (None, {"fields": ["series", "number", "month", "title", "alternative_titles",
-                           "invitation"]}),
-        ("Dates", {"fields": ["signup_opens_at", "deadline", "list_published_at",
-                              "state_label"]}),
+        (
+            None,
+            {"fields": ["series", "number", "month", "title", "alternative_titles", "invitation"]},
+        ),
+        ("Dates", {"fields": ["signup_opens_at", "deadline", "list_published_at", "state_label"]}),
         ("Partner", {"fields": ["partner_name", "partner_note"], "classes": ["collapse"]}),
         ("Public page", {"fields": ["public_link", "entries_link"]}),
     ]
@@ -108,8 +108,9 @@ class TopicAdmin(admin.ModelAdmin):
     def public_link(self, topic):
         if topic.pk is None:
             return "-"
-        return format_html('<a href="{}">{}</a>', topic.get_absolute_url(),
-                           topic.get_absolute_url())
+        return format_html(
+            '<a href="{}">{}</a>', topic.get_absolute_url(), topic.get_absolute_url()
+        )
 
     @admin.display(description="reorder entries")
     def entries_link(self, topic):
@@ -136,8 +137,12 @@ class TopicAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change:
             if form.changed_data:
-                moderation.record(request.user, "edit_topic", topic=obj,
-                                  detail="changed " + ", ".join(form.changed_data))
+                moderation.record(
+                    request.user,
+                    "edit_topic",
+                    topic=obj,
+                    detail="changed " + ", ".join(form.changed_data),
+                )
         else:
             moderation.record(request.user, "add_topic", topic=obj)
 
@@ -165,21 +170,40 @@ class EntryAdmin(admin.ModelAdmin):
 
     form = EntryAdminForm
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
-    list_display = ["position", "title", "contributor", "topic", "status", "source",
-                    "review", "is_late"]
+    list_display = [
+        "position",
+        "title",
+        "contributor",
+        "topic",
+        "status",
+        "source",
+        "review",
+        "is_late",
+    ]
     list_display_links = ["title"]
     list_editable = ["position"]
-    list_filter = ["status", "needs_review", "source", TopicListFilter, "is_late",
-                   "topic__series"]
+    list_filter = ["status", "needs_review", "source", TopicListFilter, "is_late", "topic__series"]
     list_select_related = ["contributor", "topic__series"]
     search_fields = ["title", "url", "contributor__name", "review_note"]
     ordering = ["topic__series__name", "-topic__number", "position", "id"]
     autocomplete_fields = ["topic", "contributor"]
-    actions = ["approve_selected", "reject_selected", "mark_reviewed", "move_up",
-               "move_down"]
-    fields = ["topic", "contributor", "url", "title", "position", "status", "source",
-              "needs_review", "review_note", "partner_opt_out", "is_late", "submitted_at",
-              "approved_at", "audit_trail"]
+    actions = ["approve_selected", "reject_selected", "mark_reviewed", "move_up", "move_down"]
+    fields = [
+        "topic",
+        "contributor",
+        "url",
+        "title",
+        "position",
+        "status",
+        "source",
+        "needs_review",
+        "review_note",
+        "partner_opt_out",
+        "is_late",
+        "submitted_at",
+        "approved_at",
+        "audit_trail",
+    ]
 
     @admin.display(description="needs review")
     def review(self, entry):
@@ -195,9 +219,17 @@ class EntryAdmin(admin.ModelAdmin):
         if not events:
             return "No recorded actions."
         rows = format_html_join(
-            "", "<li>{} {}: {} {}</li>",
-            ((localtime(event.created_at).strftime("%Y-%m-%d %H:%M"),
-              event.actor or "system", event.action, event.detail) for event in events),
+            "",
+            "<li>{} {}: {} {}</li>",
+            (
+                (
+                    localtime(event.created_at).strftime("%Y-%m-%d %H:%M"),
+                    event.actor or "system",
+                    event.action,
+                    event.detail,
+                )
+                for event in events
+            ),
         )
         return format_html("<ul>{}</ul>", rows)
 
@@ -291,9 +323,7 @@ class EntryAdmin(admin.ModelAdmin):
         for entry in queryset.filter(needs_review=True).select_related("topic__series"):
             moderation.mark_reviewed(entry, request.user)
             reviewed += 1
-        self.message_user(
-            request, f"Marked {_count(reviewed, 'entry', 'entries')} as reviewed."
-        )
+        self.message_user(request, f"Marked {_count(reviewed, 'entry', 'entries')} as reviewed.")
 
     @admin.action(description="Move selected entries up one place", permissions=["change"])
     def move_up(self, request, queryset):
@@ -308,8 +338,10 @@ class EntryAdmin(admin.ModelAdmin):
         moved = moderation.move_entries_up_or_down(ids, step, request.user)
         message = f"Moved {_count(moved, 'entry', 'entries')}."
         if moved < len(ids):
-            message += (f" {_count(len(ids) - moved, 'entry was', 'entries were')} already "
-                        "at the end of the list.")
+            message += (
+                f" {_count(len(ids) - moved, 'entry was', 'entries were')} already "
+                "at the end of the list."
+            )
         self.message_user(request, message)
 
 
@@ -333,15 +365,20 @@ class ProposalAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and form.changed_data:
-            moderation.record(request.user, "edit_proposal", proposal=obj,
-                              detail="changed " + ", ".join(form.changed_data))
+            moderation.record(
+                request.user,
+                "edit_proposal",
+                proposal=obj,
+                detail="changed " + ", ".join(form.changed_data),
+            )
 
     @admin.action(description="Accept into a new topic", permissions=["change"])
     def accept_into_new_topic(self, request, queryset):
         proposals = list(queryset[:2])
         if len(proposals) != 1:
             self.message_user(
-                request, "Select exactly one proposal to accept into a new topic.",
+                request,
+                "Select exactly one proposal to accept into a new topic.",
                 messages.ERROR,
             )
             return None
@@ -354,8 +391,9 @@ class ProposalAdmin(admin.ModelAdmin):
             moderation.decline_proposal(proposal, request.user)
             declined += 1
         self.message_user(
-            request, f"Declined {_count(declined, 'proposal', 'proposals')}; "
-            "accepted and already declined ones are left as they were."
+            request,
+            f"Declined {_count(declined, 'proposal', 'proposals')}; "
+            "accepted and already declined ones are left as they were.",
         )
 
     def accept_view(self, request, proposal_id):
@@ -365,8 +403,10 @@ class ProposalAdmin(admin.ModelAdmin):
         """
         proposal = get_object_or_404(Proposal.objects.select_related("series"), pk=proposal_id)
         topic_admin = self.admin_site._registry[Topic]
-        if not (self.has_change_permission(request, proposal)
-                and topic_admin.has_add_permission(request)):
+        if not (
+            self.has_change_permission(request, proposal)
+            and topic_admin.has_add_permission(request)
+        ):
             raise PermissionDenied
         changelist = reverse("admin:syncs_proposal_changelist")
         if proposal.status != ProposalStatus.NEW:

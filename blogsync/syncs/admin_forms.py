@@ -19,8 +19,16 @@ class TopicAdminForm(forms.ModelForm):
     class Meta:
         model = Topic
         fields = [
-            "series", "number", "month", "title", "alternative_titles", "invitation",
-            "signup_opens_at", "deadline", "list_published_at", "partner_name",
+            "series",
+            "number",
+            "month",
+            "title",
+            "alternative_titles",
+            "invitation",
+            "signup_opens_at",
+            "deadline",
+            "list_published_at",
+            "partner_name",
             "partner_note",
         ]
         help_texts = {
@@ -46,8 +54,18 @@ class EntryAdminForm(forms.ModelForm):
         model = Entry
         formfield_callback = _assume_https
         fields = [
-            "topic", "contributor", "url", "title", "position", "status", "source",
-            "needs_review", "review_note", "partner_opt_out", "is_late", "submitted_at",
+            "topic",
+            "contributor",
+            "url",
+            "title",
+            "position",
+            "status",
+            "source",
+            "needs_review",
+            "review_note",
+            "partner_opt_out",
+            "is_late",
+            "submitted_at",
         ]
 
     def clean(self):
@@ -106,8 +124,11 @@ class AcceptProposalForm(forms.Form):
         if taken is not None:
             raise forms.ValidationError(
                 "Topic %(number)s (%(title)s) already runs in %(month)s; choose another month.",
-                params={"number": taken.number, "title": taken.title,
-                        "month": month.strftime("%B %Y")},
+                params={
+                    "number": taken.number,
+                    "title": taken.title,
+                    "month": month.strftime("%B %Y"),
+                },
             )
         return month
 

@@ -36,9 +36,7 @@ def ensure_coordinators_group(group_model, permission_model, granted=None):
     group, _ = group_model.objects.get_or_create(name=COORDINATORS_GROUP)
     codenames = permission_codenames(granted)
     permissions = list(
-        permission_model.objects.filter(
-            content_type__app_label="syncs", codename__in=codenames
-        )
+        permission_model.objects.filter(content_type__app_label="syncs", codename__in=codenames)
     )
     missing = set(codenames) - {permission.codename for permission in permissions}
     if missing:

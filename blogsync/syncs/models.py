@@ -79,9 +79,8 @@ class TopicQuerySet(models.QuerySet):
         """Topics whose sign-up has opened, whose deadline has not passed, and whose
         list is not yet published."""
         now = now or timezone.now()
-        return (
-            self.filter(signup_opens_at__lte=now, deadline__gte=now)
-            .exclude(list_published_at__lte=now)
+        return self.filter(signup_opens_at__lte=now, deadline__gte=now).exclude(
+            list_published_at__lte=now
         )
 
     def newest_first(self):
@@ -215,9 +214,7 @@ class SignUp(models.Model):
     """A contributor's intention to write on a topic; it counts once confirmed by email."""
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="signups")
-    contributor = models.ForeignKey(
-        Contributor, on_delete=models.CASCADE, related_name="signups"
-    )
+    contributor = models.ForeignKey(Contributor, on_delete=models.CASCADE, related_name="signups")
     partner_opt_out = models.BooleanField(
         default=False,
         help_text="The writer does not want the partner to republish links to their post.",
@@ -276,14 +273,15 @@ class Entry(models.Model):
     """
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="entries")
-    contributor = models.ForeignKey(
-        Contributor, on_delete=models.PROTECT, related_name="entries"
-    )
+    contributor = models.ForeignKey(Contributor, on_delete=models.PROTECT, related_name="entries")
     url = models.URLField(
         max_length=1000, blank=True, help_text="Missing for some imported history."
     )
     normalised_url = models.CharField(
-        max_length=1000, blank=True, db_index=True, editable=False,
+        max_length=1000,
+        blank=True,
+        db_index=True,
+        editable=False,
         help_text="The URL in a canonical form, for finding duplicates.",
     )
     title = models.CharField(max_length=500)
@@ -356,7 +354,11 @@ class Proposal(models.Model):
         max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.NEW
     )
     topic = models.ForeignKey(
-        Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals",
+        Topic,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposals",
         help_text="The topic this proposal was accepted into.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -372,7 +374,10 @@ class AuditEvent(models.Model):
     """A record of who did what to which object, kept apart from technical logs."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         help_text="Empty for actions taken by the system, such as an import.",
     )
     action = models.CharField(max_length=50)

@@ -36,8 +36,12 @@ def approve_entry(entry: Entry, actor) -> None:
         entry.approved_at = timezone.now()
         entry.save(update_fields=["status", "approved_at", "updated_at"])
         record(actor, "approve_entry", entry=entry, topic=entry.topic)
-    logger.info("Entry %s in topic %s approved by user %s", entry.pk, entry.topic_id,
-                getattr(actor, "pk", None))
+    logger.info(
+        "Entry %s in topic %s approved by user %s",
+        entry.pk,
+        entry.topic_id,
+        getattr(actor, "pk", None),
+    )
     transaction.on_commit(lambda: entry_approved.send(Entry, entry=entry, actor=actor))
 
 
@@ -48,8 +52,12 @@ def reject_entry(entry: Entry, actor, reason: str = "") -> None:
         entry.status = EntryStatus.REJECTED
         entry.save(update_fields=["status", "updated_at"])
         record(actor, "reject_entry", entry=entry, topic=entry.topic, detail=reason)
-    logger.info("Entry %s in topic %s rejected by user %s", entry.pk, entry.topic_id,
-                getattr(actor, "pk", None))
+    logger.info(
+        "Entry %s in topic %s rejected by user %s",
+        entry.pk,
+        entry.topic_id,
+        getattr(actor, "pk", None),
+    )
 
 
 def reopen_entry(entry: Entry, actor) -> None:
@@ -61,8 +69,12 @@ def reopen_entry(entry: Entry, actor) -> None:
         entry.approved_at = None
         entry.save(update_fields=["status", "approved_at", "updated_at"])
         record(actor, "reopen_entry", entry=entry, topic=entry.topic)
-    logger.info("Entry %s in topic %s set back to pending by user %s", entry.pk,
-                entry.topic_id, getattr(actor, "pk", None))
+    logger.info(
+        "Entry %s in topic %s set back to pending by user %s",
+        entry.pk,
+        entry.topic_id,
+        getattr(actor, "pk", None),
+    )
 
 
 def next_position(topic: Topic) -> int:
@@ -75,7 +87,8 @@ def move_entry(entry: Entry, new_position: int, actor) -> None:
     the others so that positions stay 1, 2, 3, ..."""
     with transaction.atomic():
         siblings = list(
-            Entry.objects.select_for_update().filter(topic_id=entry.topic_id)
+            Entry.objects.select_for_update()
+            .filter(topic_id=entry.topic_id)
             .order_by("position", "id")
         )
         ordered = [e for e in siblings if e.pk != entry.pk]
@@ -86,11 +99,13 @@ def move_entry(entry: Entry, new_position: int, actor) -> None:
             if sibling.position != position:
                 sibling.position = position
                 sibling.save(update_fields=["position", "updated_at"])
-        record(actor, "move_entry", entry=moved, topic=moved.topic,
-               detail=f"to position {index + 1}")
+        record(
+            actor, "move_entry", entry=moved, topic=moved.topic, detail=f"to position {index + 1}"
+        )
     entry.position = index + 1
-    logger.info("Entry %s moved to position %s by user %s", entry.pk, index + 1,
-                getattr(actor, "pk", None))
+    logger.info(
+        "Entry %s moved to position %s by user %s", entry.pk, index + 1, getattr(actor, "pk", None)
+    )
 
 
 def mark_reviewed(entry: Entry, actor) -> None:
@@ -101,16 +116,29 @@ def mark_reviewed(entry: Entry, actor) -> None:
         entry.needs_review = False
         entry.save(update_fields=["needs_review", "updated_at"])
         record(actor, "mark_reviewed", entry=entry, topic=entry.topic, detail=entry.review_note)
-    logger.info("Entry %s in topic %s marked reviewed by user %s", entry.pk, entry.topic_id,
-                getattr(actor, "pk", None))
+    logger.info(
+        "Entry %s in topic %s marked reviewed by user %s",
+        entry.pk,
+        entry.topic_id,
+        getattr(actor, "pk", None),
+    )
 
 
 def record_entry_edit(entry: Entry, actor, changed_fields: list[str]) -> None:
     """Record a coordinator's edit of an entry's fields (title, URL, contributor...)."""
-    record(actor, "edit_entry", entry=entry, topic=entry.topic,
-           detail="changed " + ", ".join(changed_fields))
-    logger.info("Entry %s edited by user %s: %s", entry.pk, getattr(actor, "pk", None),
-                ", ".join(changed_fields))
+    record(
+        actor,
+        "edit_entry",
+        entry=entry,
+        topic=entry.topic,
+        detail="changed " + ", ".join(changed_fields),
+    )
+    logger.info(
+        "Entry %s edited by user %s: %s",
+        entry.pk,
+        getattr(actor, "pk", None),
+        ", ".join(changed_fields),
+    )
 
 
 def move_entries_up_or_down(entry_ids, step: int, actor) -> int:
@@ -127,8 +155,10 @@ def move_entries_up_or_down(entry_ids, step: int, actor) -> int:
         topic_ids = set(Entry.objects.filter(pk__in=selected).values_list("topic_id", flat=True))
         for topic_id in sorted(topic_ids):
             order = list(
-                Entry.objects.select_for_update().filter(topic_id=topic_id)
-                .order_by("position", "id").values_list("pk", flat=True)
+                Entry.objects.select_for_update()
+                .filter(topic_id=topic_id)
+                .order_by("position", "id")
+                .values_list("pk", flat=True)
             )
             # Moving up, the first selected entry goes first (moving down, the last),
             # so that each move leaves room for the next one.
@@ -154,8 +184,12 @@ def accept_proposal(proposal: Proposal, topic: Topic, actor) -> None:
         proposal.topic = topic
         proposal.save(update_fields=["status", "topic"])
         record(actor, "accept_proposal", proposal=proposal, topic=topic)
-    logger.info("Proposal %s accepted into topic %s by user %s", proposal.pk, topic.pk,
-                getattr(actor, "pk", None))
+    logger.info(
+        "Proposal %s accepted into topic %s by user %s",
+        proposal.pk,
+        topic.pk,
+        getattr(actor, "pk", None),
+    )
 
 
 def decline_proposal(proposal: Proposal, actor, reason: str = "") -> None:
@@ -181,10 +215,18 @@ def accept_proposal_into_new_topic(
     coordinator sets them."""
     with transaction.atomic():
         topic = Topic.objects.create(
-            series=proposal.series, number=number, month=month, title=title,
+            series=proposal.series,
+            number=number,
+            month=month,
+            title=title,
             invitation=invitation,
         )
-        record(actor, "add_topic", topic=topic, proposal=proposal,
-               detail=f"from proposal {proposal.pk}")
+        record(
+            actor,
+            "add_topic",
+            topic=topic,
+            proposal=proposal,
+            detail=f"from proposal {proposal.pk}",
+        )
         accept_proposal(proposal, topic, actor)
     return topic

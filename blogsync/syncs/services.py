@@ -76,7 +76,11 @@ def add_entry(
         raise DuplicateEntry(existing) from None
     logger.info(
         "Entry %s added to topic %s from %s (status %s, late %s)",
-        entry.pk, topic.pk, source, status, entry.is_late,
+        entry.pk,
+        topic.pk,
+        source,
+        status,
+        entry.is_late,
     )
     if status == EntryStatus.PENDING:
         transaction.on_commit(lambda: entry_pending.send(Entry, entry=entry))

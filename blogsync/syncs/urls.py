@@ -19,9 +19,7 @@ urlpatterns = [
     path("<slug:series>/help/readers/", views.help_readers, name="help_readers"),
     path("<slug:series>/<int:number>/", views.topic_detail, name="topic_detail"),
     path("<slug:series>/<int:number>/signup/", form_views.signup, name="signup"),
-    path("<slug:series>/<int:number>/signup/thanks/", views.signup_thanks,
-         name="signup_thanks"),
+    path("<slug:series>/<int:number>/signup/thanks/", views.signup_thanks, name="signup_thanks"),
     path("<slug:series>/<int:number>/submit/", form_views.submit_entry, name="submit_entry"),
-    path("<slug:series>/<int:number>/submit/thanks/", views.submit_thanks,
-         name="submit_thanks"),
+    path("<slug:series>/<int:number>/submit/thanks/", views.submit_thanks, name="submit_thanks"),
 ]

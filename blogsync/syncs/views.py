@@ -53,8 +53,7 @@ def series_home(request, series):
     return render(
         request,
         "syncs/series_home.html",
-        {"series": series, "current": current, "upcoming": upcoming, "latest": latest,
-         "now": now},
+        {"series": series, "current": current, "upcoming": upcoming, "latest": latest, "now": now},
     )
 
 
@@ -73,8 +72,14 @@ def topic_detail(request, series, number):
     return render(
         request,
         "syncs/topic_detail.html",
-        {"series": topic.series, "topic": topic, "lines": lines, "state": state,
-         "states": TopicState, "confirmed_signups": confirmed_signups},
+        {
+            "series": topic.series,
+            "topic": topic,
+            "lines": lines,
+            "state": state,
+            "states": TopicState,
+            "confirmed_signups": confirmed_signups,
+        },
     )
 
 

@@ -25,9 +25,7 @@ PROPOSAL_CHANGELIST = reverse("admin:syncs_proposal_changelist")
 
 
 def run_action(client, url, action, objects):
-    return client.post(
-        url, {"action": action, "_selected_action": [obj.pk for obj in objects]}
-    )
+    return client.post(url, {"action": action, "_selected_action": [obj.pk for obj in objects]})
 
 
 def titles_in_order(topic):
@@ -97,8 +95,7 @@ def test_coordinators_have_equal_rights(client, alice, bob, make_topic):
 
 @pytest.mark.django_db
 def test_approve_action_records_actor(alice_client, alice, pending_entries):
-    response = run_action(alice_client, ENTRY_CHANGELIST, "approve_selected",
-                          pending_entries[:2])
+    response = run_action(alice_client, ENTRY_CHANGELIST, "approve_selected", pending_entries[:2])
     assert response.status_code == 302
     statuses = [Entry.objects.get(pk=e.pk).status for e in pending_entries]
     assert statuses == [EntryStatus.APPROVED, EntryStatus.APPROVED, EntryStatus.PENDING]
@@ -120,8 +117,7 @@ def test_reject_action_records_actor(client, bob, pending_entries):
 
 @pytest.mark.django_db
 def test_action_message_counts_entries(alice_client, pending_entries):
-    response = run_action(alice_client, ENTRY_CHANGELIST, "approve_selected",
-                          pending_entries)
+    response = run_action(alice_client, ENTRY_CHANGELIST, "approve_selected", pending_entries)
     page = alice_client.get(response["Location"])
     assert "Approved 3 entries." in page.content.decode()
 
@@ -173,8 +169,7 @@ def test_move_up_action_keeps_positions(alice_client, alice, topic, make_entry):
 @pytest.mark.django_db
 def test_move_down_action_stops_at_end(alice_client, topic, make_entry):
     entries = [make_entry(title=f"Post {n}") for n in range(1, 4)]
-    response = run_action(alice_client, ENTRY_CHANGELIST, "move_down",
-                          [entries[1], entries[2]])
+    response = run_action(alice_client, ENTRY_CHANGELIST, "move_down", [entries[1], entries[2]])
     assert titles_in_order(topic) == ["Post 1", "Post 2", "Post 3"]
     assert positions(topic) == [1, 2, 3]
     assert not AuditEvent.objects.filter(action="move_entry").exists()
@@ -299,23 +294,27 @@ def test_add_entry_goes_to_end(alice_client, alice, topic, make_entry):
     make_entry()
     make_entry()
     writer = Contributor.objects.create(name="Fay")
-    response = alice_client.post(reverse("admin:syncs_entry_add"), {
-        "topic": topic.pk,
-        "contributor": writer.pk,
-        "url": "https://fay.example.org/purpose",
-        "title": "Why we teach",
-        "status": EntryStatus.APPROVED,
-        "source": EntrySource.ADMIN,
-        "submitted_at_0": "01/09/2013",
-        "submitted_at_1": "10:00:00",
-        "_save": "Save",
-    })
+    response = alice_client.post(
+        reverse("admin:syncs_entry_add"),
+        {
+            "topic": topic.pk,
+            "contributor": writer.pk,
+            "url": "https://fay.example.org/purpose",
+            "title": "Why we teach",
+            "status": EntryStatus.APPROVED,
+            "source": EntrySource.ADMIN,
+            "submitted_at_0": "01/09/2013",
+            "submitted_at_1": "10:00:00",
+            "_save": "Save",
+        },
+    )
     assert response.status_code == 302
     entry = Entry.objects.get(title="Why we teach")
     assert entry.position == 3
     assert entry.status == EntryStatus.APPROVED
-    actions = list(AuditEvent.objects.filter(entry=entry).order_by("id")
-                   .values_list("action", "actor"))
+    actions = list(
+        AuditEvent.objects.filter(entry=entry).order_by("id").values_list("action", "actor")
+    )
     assert actions == [("add_entry", alice.pk), ("approve_entry", alice.pk)]
 
 
@@ -338,20 +337,23 @@ def test_duplicate_url_error_beside_field(alice_client, topic, make_entry):
 
 @pytest.mark.django_db
 def test_topic_dates_validated_beside_fields(alice_client, series):
-    response = alice_client.post(reverse("admin:syncs_topic_add"), {
-        "series": series.pk,
-        "number": 1,
-        "month": "2027-03-01",
-        "title": "Assessment",
-        "alternative_titles": "[]",
-        "signup_opens_at_0": "01/03/2027",
-        "signup_opens_at_1": "09:00:00",
-        "deadline_0": "28/02/2027",
-        "deadline_1": "23:59:00",
-        "entries-TOTAL_FORMS": "0",
-        "entries-INITIAL_FORMS": "0",
-        "_save": "Save",
-    })
+    response = alice_client.post(
+        reverse("admin:syncs_topic_add"),
+        {
+            "series": series.pk,
+            "number": 1,
+            "month": "2027-03-01",
+            "title": "Assessment",
+            "alternative_titles": "[]",
+            "signup_opens_at_0": "01/03/2027",
+            "signup_opens_at_1": "09:00:00",
+            "deadline_0": "28/02/2027",
+            "deadline_1": "23:59:00",
+            "entries-TOTAL_FORMS": "0",
+            "entries-INITIAL_FORMS": "0",
+            "_save": "Save",
+        },
+    )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert list(errors) == ["deadline"]
@@ -361,18 +363,21 @@ def test_topic_dates_validated_beside_fields(alice_client, series):
 
 @pytest.mark.django_db
 def test_topic_dates_entered_in_london_time(alice_client, alice, series):
-    response = alice_client.post(reverse("admin:syncs_topic_add"), {
-        "series": series.pk,
-        "number": 1,
-        "month": "2027-07-01",
-        "title": "Assessment",
-        "alternative_titles": "[]",
-        "deadline_0": "31/07/2027",
-        "deadline_1": "23:59:00",
-        "entries-TOTAL_FORMS": "0",
-        "entries-INITIAL_FORMS": "0",
-        "_save": "Save",
-    })
+    response = alice_client.post(
+        reverse("admin:syncs_topic_add"),
+        {
+            "series": series.pk,
+            "number": 1,
+            "month": "2027-07-01",
+            "title": "Assessment",
+            "alternative_titles": "[]",
+            "deadline_0": "31/07/2027",
+            "deadline_1": "23:59:00",
+            "entries-TOTAL_FORMS": "0",
+            "entries-INITIAL_FORMS": "0",
+            "_save": "Save",
+        },
+    )
     assert response.status_code == 302
     topic = Topic.objects.get()
     # British Summer Time: 23:59 in London is 22:59 UTC.
@@ -408,8 +413,7 @@ def proposal(series):
 @pytest.mark.django_db
 def test_accept_action_opens_form(alice_client, proposal, make_topic):
     make_topic(number=20)
-    response = run_action(alice_client, PROPOSAL_CHANGELIST, "accept_into_new_topic",
-                          [proposal])
+    response = run_action(alice_client, PROPOSAL_CHANGELIST, "accept_into_new_topic", [proposal])
     accept_url = reverse("admin:syncs_proposal_accept", args=[proposal.pk])
     assert response.status_code == 302
     assert response["Location"] == accept_url
@@ -422,9 +426,15 @@ def test_accept_action_opens_form(alice_client, proposal, make_topic):
 def test_accept_creates_scheduled_topic(alice_client, alice, proposal, make_topic):
     make_topic(number=20)
     accept_url = reverse("admin:syncs_proposal_accept", args=[proposal.pk])
-    response = alice_client.post(accept_url, {
-        "number": 21, "month": "2027-03", "title": "Homework", "invitation": "Write.",
-    })
+    response = alice_client.post(
+        accept_url,
+        {
+            "number": 21,
+            "month": "2027-03",
+            "title": "Homework",
+            "invitation": "Write.",
+        },
+    )
     topic = Topic.objects.get(number=21)
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:syncs_topic_change", args=[topic.pk])
@@ -448,12 +458,12 @@ def test_accept_creates_scheduled_topic(alice_client, alice, proposal, make_topi
         (21, "2013-09", "month", "already runs in September 2013"),
     ],
 )
-def test_accept_form_errors(alice_client, proposal, make_topic, number, month, field,
-                            message):
+def test_accept_form_errors(alice_client, proposal, make_topic, number, month, field, message):
     make_topic(number=20)
     accept_url = reverse("admin:syncs_proposal_accept", args=[proposal.pk])
-    response = alice_client.post(accept_url, {"number": number, "month": month,
-                                              "title": "Homework"})
+    response = alice_client.post(
+        accept_url, {"number": number, "month": month, "title": "Homework"}
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert list(errors) == [field]
@@ -466,8 +476,9 @@ def test_accepted_proposal_not_accepted_again(alice_client, proposal):
     proposal.status = ProposalStatus.DECLINED
     proposal.save()
     accept_url = reverse("admin:syncs_proposal_accept", args=[proposal.pk])
-    response = alice_client.post(accept_url, {"number": 1, "month": "2027-03",
-                                              "title": "Homework"})
+    response = alice_client.post(
+        accept_url, {"number": 1, "month": "2027-03", "title": "Homework"}
+    )
     assert response.status_code == 302
     assert not Topic.objects.exists()
 
@@ -475,8 +486,9 @@ def test_accepted_proposal_not_accepted_again(alice_client, proposal):
 @pytest.mark.django_db
 def test_accept_needs_one_proposal(alice_client, proposal, series):
     other = Proposal.objects.create(series=series, title="Uniforms", proposer_name="Eve")
-    response = run_action(alice_client, PROPOSAL_CHANGELIST, "accept_into_new_topic",
-                          [proposal, other])
+    response = run_action(
+        alice_client, PROPOSAL_CHANGELIST, "accept_into_new_topic", [proposal, other]
+    )
     page = alice_client.get(response["Location"]).content.decode()
     assert "Select exactly one proposal" in page
 
@@ -545,8 +557,12 @@ def add_entries(topics, start, count, actor):
         for entry in entries
     )
     Proposal.objects.bulk_create(
-        Proposal(series=topics[0].series, title=f"Idea {n}", proposer_name=f"Reader {n}",
-                 topic=topics[n % len(topics)] if n % 2 else None)
+        Proposal(
+            series=topics[0].series,
+            title=f"Idea {n}",
+            proposer_name=f"Reader {n}",
+            topic=topics[n % len(topics)] if n % 2 else None,
+        )
         for n in range(start, start + count // 10 + 1)
     )
 
@@ -565,15 +581,16 @@ ADMIN_PAGE_QUERIES = {
     # choices, the needs-review count for the object tools
     "entry list": (lambda topic: ENTRY_CHANGELIST, 10),
     "entry list of one topic": (lambda topic: f"{ENTRY_CHANGELIST}?topic={topic.pk}", 10),
-    "entries needing review": (lambda topic: f"{ENTRY_CHANGELIST}?needs_review__exact=1",
-                               10),
+    "entries needing review": (lambda topic: f"{ENTRY_CHANGELIST}?needs_review__exact=1", 10),
     "entry search": (lambda topic: f"{ENTRY_CHANGELIST}?q=Post", 10),
     # filtered count, full count, rows with their series, the series filter choices
     "topic list": (lambda topic: reverse("admin:syncs_topic_changelist"), 8),
     # the topic with its series, its entries with their contributors, the series
     # choices
     "topic page with its entries": (
-        lambda topic: reverse("admin:syncs_topic_change", args=[topic.pk]), 7),
+        lambda topic: reverse("admin:syncs_topic_change", args=[topic.pk]),
+        7,
+    ),
     # filtered count, full count, rows with series and topic, the series filter choices
     "proposal list": (lambda topic: PROPOSAL_CHANGELIST, 8),
     # filtered count, full count, rows with actor, entry, topic and proposal, the
@@ -583,8 +600,7 @@ ADMIN_PAGE_QUERIES = {
 
 
 @pytest.mark.django_db
-def test_admin_page_queries_fixed(alice_client, alice, make_topic,
-                                  django_assert_num_queries):
+def test_admin_page_queries_fixed(alice_client, alice, make_topic, django_assert_num_queries):
     topics = [make_topic(number=n, title=f"Topic {n}") for n in range(1, 4)]
     urls = {page: make_url(topics[0]) for page, (make_url, _) in ADMIN_PAGE_QUERIES.items()}
 
@@ -607,8 +623,7 @@ def test_admin_page_queries_fixed(alice_client, alice, make_topic,
 
 
 @pytest.mark.django_db
-def test_topic_autocomplete_queries_fixed(alice_client, make_topic,
-                                          django_assert_num_queries):
+def test_topic_autocomplete_queries_fixed(alice_client, make_topic, django_assert_num_queries):
     for number in range(1, 21):
         make_topic(number=number, title=f"Topic {number}")
     url = reverse("admin:autocomplete") + "?app_label=syncs&model_name=entry&field_name=topic"

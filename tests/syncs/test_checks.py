@@ -29,7 +29,6 @@ def test_check_deploy_command_prints_warning(settings):
     output = StringIO()
     # The suite's own environment sets DJANGO_ALLOW_ASYNC_UNSAFE, an error under
     # --deploy, so the command runs with --fail-level CRITICAL.
-    call_command("check", "--deploy", "--fail-level", "CRITICAL", stdout=output,
-                 stderr=output)
+    call_command("check", "--deploy", "--fail-level", "CRITICAL", stdout=output, stderr=output)
     assert "blogsync.W001" in output.getvalue()
     assert "BLOGSYNC_FETCH_ALLOW_LOOPBACK" in output.getvalue()

@@ -48,10 +48,13 @@ def test_password_link_works_once(client, django_user_model):
     form_page = client.get(path, follow=True)
     assert form_page.status_code == 200
     set_password_url = form_page.redirect_chain[-1][0]
-    response = client.post(set_password_url, {
-        "new_password1": "correct horse battery staple",
-        "new_password2": "correct horse battery staple",
-    })
+    response = client.post(
+        set_password_url,
+        {
+            "new_password1": "correct horse battery staple",
+            "new_password2": "correct horse battery staple",
+        },
+    )
     assert response.status_code == 302
     alice = django_user_model.objects.get(username="alice")
     assert alice.check_password("correct horse battery staple")
@@ -64,8 +67,10 @@ def test_password_link_works_once(client, django_user_model):
 def test_new_coordinator_can_log_in(client, django_user_model):
     path = link_path(create_coordinator("bob", "bob@example.org"))
     set_password_url = client.get(path, follow=True).redirect_chain[-1][0]
-    client.post(set_password_url, {"new_password1": "a sturdy pass phrase",
-                                   "new_password2": "a sturdy pass phrase"})
+    client.post(
+        set_password_url,
+        {"new_password1": "a sturdy pass phrase", "new_password2": "a sturdy pass phrase"},
+    )
     client.logout()
     assert client.login(username="bob", password="a sturdy pass phrase")
     assert client.get("/admin/syncs/entry/").status_code == 200

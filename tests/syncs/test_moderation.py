@@ -110,8 +110,7 @@ def test_move_closes_gaps(topic, make_entry, alice):
         ([3, 5], 1, ["Post 1", "Post 2", "Post 4", "Post 3", "Post 5"], 1),
     ],
 )
-def test_move_up_or_down_as_block(topic, five_entries, alice, selected, step, expected,
-                                  moved):
+def test_move_up_or_down_as_block(topic, five_entries, alice, selected, step, expected, moved):
     ids = [five_entries[n - 1].pk for n in selected]
     assert moderation.move_entries_up_or_down(ids, step, alice) == moved
     assert positions(topic) == [(title, n) for n, title in enumerate(expected, start=1)]
@@ -138,7 +137,11 @@ def test_accept_into_new_topic(series, make_topic, alice):
         series=series, title="Homework", description="Is it worth it?", proposer_name="Dan"
     )
     topic = moderation.accept_proposal_into_new_topic(
-        proposal, alice, number=8, month=date(2027, 3, 1), title="Homework",
+        proposal,
+        alice,
+        number=8,
+        month=date(2027, 3, 1),
+        title="Homework",
         invitation="Is it worth it?",
     )
     proposal.refresh_from_db()
@@ -188,6 +191,9 @@ def test_database_rejects_duplicate_url_in_topic(topic, make_entry):
     first = make_entry(url="https://example.org/post/")
     with pytest.raises(IntegrityError), transaction.atomic():
         Entry.objects.create(
-            topic=topic, contributor=first.contributor, title="Again",
-            url="https://EXAMPLE.org/post?utm_source=x", source="form",
+            topic=topic,
+            contributor=first.contributor,
+            title="Again",
+            url="https://EXAMPLE.org/post?utm_source=x",
+            source="form",
         )

@@ -36,11 +36,13 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("email")
         parser.add_argument(
-            "--password-prompt", action="store_true",
+            "--password-prompt",
+            action="store_true",
             help="Ask for the password here instead of printing a link.",
         )
         parser.add_argument(
-            "--new-link", action="store_true",
+            "--new-link",
+            action="store_true",
             help="The user exists already: add them to the group and print a new link.",
         )
 

@@ -140,10 +140,10 @@ def send_reports(died: list[Entry]) -> int:
     sent = 0
     for series, entries in by_series.items():
         still_dead = list(dead_entries(series))
-        for coordinator in series.coordinators.exclude(email=""):
+        for address in series.coordinator_emails():
             message = build_message(
                 "fetching/link_report",
-                coordinator.email,
+                address,
                 {"series": series, "died": entries, "dead": still_dead},
             )
             message.send()

@@ -22,10 +22,14 @@ logger = logging.getLogger(__name__)
 
 
 def notify_coordinators(entry_id: int) -> int:
-    """Email every coordinator of the entry's series once, and return how many messages
-    were sent. That is 0 when the entry is gone, no longer pending, or was notified before."""
+    """Email the coordinators of the entry's series and the topic's host, once.
+
+    Returns how many messages were sent: 0 when the entry is gone, no longer pending, or
+    was notified before."""
     entry = (
-        Entry.objects.select_related("topic__series", "contributor").filter(pk=entry_id).first()
+        Entry.objects.select_related("topic__series", "topic__host", "contributor")
+        .filter(pk=entry_id)
+        .first()
     )
     if entry is None or entry.status != EntryStatus.PENDING:
         logger.info("No coordinator notice for entry %s: it is missing or not pending", entry_id)
@@ -38,13 +42,11 @@ def notify_coordinators(entry_id: int) -> int:
         return 0
 
     series = entry.topic.series
-    addresses = sorted(
-        set(
-            series.coordinators.filter(is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-    )
+    addresses = set(series.coordinator_emails())
+    host = entry.topic.host
+    if host is not None and host.is_active and host.email:
+        addresses.add(host.email)
+    addresses = sorted(addresses)
     context = {
         "entry": entry,
         "topic": entry.topic,

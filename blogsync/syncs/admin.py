@@ -86,7 +86,17 @@ class TopicAdmin(admin.ModelAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["series", "number", "month", "title", "alternative_titles", "invitation"]},
+            {
+                "fields": [
+                    "series",
+                    "number",
+                    "month",
+                    "title",
+                    "alternative_titles",
+                    "invitation",
+                    "host",
+                ]
+            },
         ),
         ("Dates", {"fields": ["signup_opens_at", "deadline", "list_published_at", "state_label"]}),
         ("Partner", {"fields": ["partner_name", "partner_note"], "classes": ["collapse"]}),

@@ -44,7 +44,12 @@ class Series(models.Model):
         help_text="Entries arriving within this time after the deadline are not labelled late.",
     )
     coordinators = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="coordinated_series"
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="coordinated_series",
+        help_text="Who gets this series' mail about pending entries and dead links. "
+        "Leave empty to send it to every member of the Coordinators group. Admin rights "
+        "come from that group, not from this list.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -61,6 +66,22 @@ class Series(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    def coordinator_emails(self) -> list[str]:
+        """The addresses of the active coordinators who get this series' mail, sorted.
+
+        The series' own list when it names anyone, else every member of the
+        Coordinators group, so that a new install tells someone from the start.
+        """
+        from django.contrib.auth import get_user_model
+
+        from blogsync.syncs.coordinators import COORDINATORS_GROUP
+
+        users = self.coordinators.all()
+        if not users.exists():
+            users = get_user_model().objects.filter(groups__name=COORDINATORS_GROUP)
+        emails = users.filter(is_active=True).exclude(email="").values_list("email", flat=True)
+        return sorted(set(emails))
 
 
 class TopicState(models.TextChoices):
@@ -108,6 +129,15 @@ class Topic(models.Model):
         blank=True, help_text="An optional note about a guest or partner for this month."
     )
     partner_name = models.CharField(max_length=200, blank=True)
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hosted_topics",
+        help_text="The person hosting this month, if any. They get the mail about its "
+        "pending entries as the coordinators do.",
+    )
     signup_opens_at = models.DateTimeField(null=True, blank=True)
     deadline = models.DateTimeField(null=True, blank=True, help_text="The writing deadline.")
     list_published_at = models.DateTimeField(null=True, blank=True)

@@ -198,6 +198,32 @@ def test_coordinators_get_one_email_per_entry(coordinators, topic):
     assert CoordinatorNotice.objects.get(entry=entry).recipients == 2
 
 
+def test_group_members_notified_when_series_names_none(series, topic, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from blogsync.syncs.coordinators import COORDINATORS_GROUP
+
+    group, _ = Group.objects.get_or_create(name=COORDINATORS_GROUP)
+    dana = django_user_model.objects.create_user("dana", "dana@hub.example", is_staff=True)
+    dana.groups.add(group)
+    django_user_model.objects.create_user("erin", "erin@hub.example")
+    writer = Contributor.objects.create(name="Jo Bloggs")
+    entry = add_entry(topic, writer, url="https://w.example/p", title="T", source="webmention")
+
+    assert notify_coordinators(entry.pk) == 1
+    assert [message.to[0] for message in mail.outbox] == ["dana@hub.example"]
+
+
+def test_topic_host_notified_with_coordinators(coordinators, topic, django_user_model):
+    topic.host = django_user_model.objects.create_user("hana", "hana@guest.example")
+    topic.save()
+    writer = Contributor.objects.create(name="Jo Bloggs")
+    entry = add_entry(topic, writer, url="https://w.example/p", title="T", source="webmention")
+
+    assert notify_coordinators(entry.pk) == 3
+    assert "hana@guest.example" in {message.to[0] for message in mail.outbox}
+
+
 def test_no_email_once_entry_is_moderated(coordinators, make_entry):
     entry = make_entry(status=EntryStatus.APPROVED)
 

@@ -586,10 +586,10 @@ ADMIN_PAGE_QUERIES = {
     # filtered count, full count, rows with their series, the series filter choices
     "topic list": (lambda topic: reverse("admin:syncs_topic_changelist"), 8),
     # the topic with its series, its entries with their contributors, the series
-    # choices
+    # choices, the user choices for the host
     "topic page with its entries": (
         lambda topic: reverse("admin:syncs_topic_change", args=[topic.pk]),
-        7,
+        8,
     ),
     # filtered count, full count, rows with series and topic, the series filter choices
     "proposal list": (lambda topic: PROPOSAL_CHANGELIST, 8),

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -29,6 +30,9 @@ from blogsync.syncs.lists import approved_lines
 from blogsync.syncs.models import EntryStatus, Topic
 
 WIDGET_SOURCE = Path(__file__).with_name("widget.js")
+
+# How long a rendered body stays in the cache; a changed list has a new key anyway.
+WIDGET_DATA_CACHE_SECONDS = 24 * 3600
 
 # Bumped when the shape of the widget's JSON changes, so that stored copies go stale.
 DATA_VERSION = 1
@@ -53,15 +57,29 @@ def topic_data_etag(request, series, number):
     )
     if row is None:
         return None
-    return hash_etag(DATA_VERSION, settings.SITE_URL, *row)
+    etag = hash_etag(DATA_VERSION, settings.SITE_URL, *row)
+    # The view keys its cached body by this value, so it need not query again.
+    request.widget_data_etag = etag
+    return etag
 
 
 @shared_resource
 @condition(etag_func=topic_data_etag)
 def widget_data(request, series, number):
-    """Return the current list of a topic as JSON, for the widget on any origin."""
+    """Return the current list of a topic as JSON, for the widget on any origin.
+
+    The body is cached under its ETag, so a reader without a stored copy costs the
+    ETag query only, until the list changes and the ETag with it.
+    """
+    # Without an ETag there is no such topic, and get_topic_or_404 below raises 404.
+    etag = getattr(request, "widget_data_etag", None)
+    cache_key = f"embeds:widget-data:{etag}"
+    if etag is not None:
+        body = cache.get(cache_key)
+        if body is not None:
+            return HttpResponse(body, content_type="application/json")
     topic = get_topic_or_404(series, number)
-    return json_response(
+    response = json_response(
         {
             "series": {"name": topic.series.name, "hashtag": topic.series.hashtag},
             "topic": {
@@ -73,6 +91,9 @@ def widget_data(request, series, number):
             "lines": lines_payload(approved_lines(topic)),
         }
     )
+    if etag is not None:
+        cache.set(cache_key, response.content, WIDGET_DATA_CACHE_SECONDS)
+    return response
 
 
 def _widget_script(config: dict) -> bytes:

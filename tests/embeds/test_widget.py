@@ -113,9 +113,16 @@ def test_data_query_count(client, topic, add_entries, django_assert_num_queries,
     # A matching If-None-Match costs the ETag query only.
     with django_assert_num_queries(1):
         not_modified = client.get(urls(topic)["data"], HTTP_IF_NONE_MATCH=response["ETag"])
+    # So does a full answer while the list is unchanged: the body comes from the cache.
+    with django_assert_num_queries(1):
+        cached = client.get(urls(topic)["data"])
 
     assert len(response.json()["lines"]) == count
     assert not_modified.status_code == 304
+    assert cached.status_code == 200
+    assert cached.content == response.content
+    assert cached["ETag"] == response["ETag"]
+    assert cached["Access-Control-Allow-Origin"] == "*"
 
 
 @pytest.mark.django_db

@@ -1,7 +1,7 @@
 """Checking the URLs that Webmention and Pingback requests carry.
 
 Whether a URL points to a topic page is decided by blogsync.syncs.topic_urls, which
-the feed watcher shares; its names are imported here for the mentions modules.
+the feed watcher uses too. Its names are imported here for the mentions modules.
 """
 
 from urllib.parse import urlsplit

@@ -1,5 +1,8 @@
 """Pages with forms: sign up, confirm a sign-up, submit an entry, propose a topic.
 
+The entry form's script reads a post's title from its page through a JSON endpoint.
+Without the script, the form itself does it as a second step.
+
 Anyone may use them without an account. Form pages carry a CSRF token, so they are
 never cached. After a successful POST each redirects to a thank-you page, which is a
 public page like any other. A submission that fills the honeypot field gets the same
@@ -169,7 +172,6 @@ def _fill_in_title(request, topic, form):
     initial = {name: form.cleaned_data.get(name, "") for name in ("url", "name", "email")}
     filled = EntryForm(initial={**initial, "title": page.title, "page": page.token}, topic=topic)
     filled.fields["title"].help_text = FILLED_IN_NOTE
-    filled.fields["title"].widget.attrs["aria-describedby"] = f"{filled['title'].auto_id}_helptext"
     return filled
 
 
@@ -179,8 +181,8 @@ def submit_title(request, series, number):
     """Return the title read from the page at `?url=` as JSON, for the entry form's
     script: 200 `{"title", "page"}`, or `{"error"}` with 400 for a missing or invalid
     URL, 409 when the topic takes no posts, 422 when no title could be read and 429
-    when the client asked too often. Never cached, because each answer comes from a
-    fresh fetch for one person."""
+    when the client asked too often. Never cached, because each response comes from
+    a fresh fetch for one person."""
     topic = _get_topic(series, number)
     if topic.state not in (TopicState.OPEN, TopicState.CLOSED):
         return _json_error("This topic is not taking posts.", 409)

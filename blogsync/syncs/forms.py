@@ -151,7 +151,7 @@ class EntryForm(ContributorFieldsMixin, PublicForm):
         help_text="Leave it empty and we will read it from your post's page.",
     )
     # The signed canonical URL found when the title was read, so that the duplicate
-    # check on the final submission sees it without fetching the page again.
+    # check on the final submission can use it without fetching the page again.
     page = forms.CharField(required=False, max_length=4000, widget=forms.HiddenInput)
 
     field_order = ["url", "title", "name", "email"]

@@ -60,9 +60,9 @@ class PageTitle:
 
 
 def canonical_url_from_token(token: str, url: str) -> str:
-    """Return the canonical URL that a lookup of `url` found, from a token made by
-    PageTitle.token; an empty string when the token is missing, invalid, expired or
-    made for another URL."""
+    """Return the canonical URL that a lookup of `url` found, read from a token made by
+    PageTitle.token. Returns an empty string when the token is missing, invalid,
+    expired or made for another URL."""
     if not token:
         return ""
     try:
@@ -103,13 +103,13 @@ def look_up_title(url: str, *, client: str) -> PageTitle:
     process, so a server with several processes allows that many times more.
     """
     if not _count_lookup(client):
-        logger.info("Title lookup for %s refused: rate limit reached", client)
+        logger.info("Title lookup for %s rejected: rate limit reached", client)
         raise LookupFailed(
             "the hub has read too many pages for you in the last minute", rate_limited=True
         )
     if not _turns.acquire(timeout=TURN_WAIT_SECONDS):
         logger.warning(
-            "Title lookup for %s refused: %s lookups running", client, CONCURRENT_LOOKUPS
+            "Title lookup for %s rejected: %s lookups already running", client, CONCURRENT_LOOKUPS
         )
         raise LookupFailed("the hub is busy reading other pages")
     try:

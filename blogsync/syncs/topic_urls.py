@@ -113,8 +113,8 @@ def links_to_topic(links, topic: Topic, hosts: set[str] | None = None) -> bool:
     (`hub_hosts()` when `hosts` is not given)."""
     if hosts is None:
         hosts = hub_hosts()
-    wanted = TopicAddress.of(topic)
-    return any(topic_address(link, hosts) == wanted for link in links)
+    expected = TopicAddress.of(topic)
+    return any(topic_address(link, hosts) == expected for link in links)
 
 
 def find_topic(address: TopicAddress) -> Topic | None:

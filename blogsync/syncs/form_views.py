@@ -142,6 +142,7 @@ def submit_entry(request, series, number):
 
 
 FILLED_IN_NOTE = "We filled in the title from your post's page; check it and submit again."
+NO_TITLE = "the page does not declare a title"
 LOOKUP_FAILED = "We could not read a title from that page: {}. Please type the title."
 
 
@@ -167,6 +168,9 @@ def _fill_in_title(request, topic, form):
             existing.pk,
         )
         form.add_error("url", form.duplicate_message(existing))
+        return form
+    if not page.title:
+        form.add_error("title", LOOKUP_FAILED.format(NO_TITLE))
         return form
 
     initial = {name: form.cleaned_data.get(name, "") for name in ("url", "name", "email")}
@@ -200,6 +204,8 @@ def submit_title(request, series, number):
             response["Retry-After"] = "60"
             return response
         return _json_error(message, 422)
+    if not page.title:
+        return _json_error(LOOKUP_FAILED.format(NO_TITLE), 422)
     return JsonResponse({"title": page.title, "page": page.token})
 
 

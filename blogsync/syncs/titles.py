@@ -93,11 +93,13 @@ def _count_lookup(client: str) -> bool:
 
 
 def look_up_title(url: str, *, client: str) -> PageTitle:
-    """Fetch the post at `url` and return its title and canonical URL.
+    """Fetch the post at `url` and return its title and canonical URL. The title is
+    empty when the page declares none, so the caller can still check the canonical URL
+    for a duplicate.
 
-    Raises LookupFailed when `client` (an IP address) asked too often, the hub is
-    busy, the fetch fails (FetchError: an error status, a blocked address, a timeout)
-    or the page declares no title.
+    Raises LookupFailed when `client` (an IP address) made too many requests, the hub
+    is busy or the fetch fails (FetchError: an error status, a blocked address, a
+    timeout).
 
     NOTE: with Django's default local-memory cache, the per-client count is kept per
     process, so a server with several processes allows that many times more.
@@ -121,8 +123,8 @@ def look_up_title(url: str, *, client: str) -> PageTitle:
         raise LookupFailed(error.message.rstrip(".")) from None
     finally:
         _turns.release()
-    if not metadata.title:
+    if metadata.title:
+        logger.info("Title of %s read for %s from %s", url, client, metadata.found_in["title"])
+    else:
         logger.info("Title lookup of %s for %s found no title", url, client)
-        raise LookupFailed("the page does not declare a title")
-    logger.info("Title of %s read for %s from %s", url, client, metadata.found_in["title"])
     return PageTitle(url=url, title=metadata.title, canonical_url=metadata.canonical_url)

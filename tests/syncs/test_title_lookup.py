@@ -191,6 +191,36 @@ def test_canonical_permalink_already_listed_is_duplicate(client, topic, httpserv
     assert Entry.objects.count() == 1
 
 
+def test_canonical_duplicate_found_without_title(client, topic, httpserver, make_entry):
+    permalink = httpserver.url_for("/2014/01/doors-open/")
+    make_entry(url=permalink, title="Doors Open")
+    serve_page(
+        httpserver,
+        "/",
+        f'<html><head><link rel="canonical" href="{permalink}"></head><body></body></html>',
+    )
+
+    response = client.post(
+        submit_url(topic), entry_data(url=httpserver.url_for("/") + "?p=123", title="")
+    )
+
+    assert "already been submitted for this topic" in field_error(response, "url")
+    assert "id_title_error" not in response.content.decode()
+    assert Entry.objects.count() == 1
+
+
+def test_endpoint_explains_page_without_title(client, topic, httpserver):
+    url = serve_page(httpserver, "/untitled", "<!doctype html><p>No title at all.</p>")
+
+    response = client.get(title_url(topic), {"url": url})
+
+    assert response.status_code == 422
+    assert response.json()["error"] == (
+        "We could not read a title from that page: the page does not declare a title. "
+        "Please type the title."
+    )
+
+
 def test_canonical_duplicate_found_on_resubmission(client, topic, httpserver, make_entry):
     permalink = httpserver.url_for("/2014/01/doors-open/")
     serve_page(

@@ -162,6 +162,12 @@ BLOGSYNC_FEED_FAILURES_BEFORE_NOTICE = env_int(
 # An entry's link counts as dead after this many failed checks in a row.
 BLOGSYNC_LINK_FAILURES_BEFORE_DEAD = env_int("BLOGSYNC_LINK_FAILURES_BEFORE_DEAD", 3, minimum=1)
 
+# The entry form reads a post's title from its page: each client address may ask for
+# this many titles a minute, and a page that takes longer than this many seconds is
+# given up on.
+BLOGSYNC_TITLE_LOOKUPS_PER_MINUTE = env_int("BLOGSYNC_TITLE_LOOKUPS_PER_MINUTE", 10, minimum=1)
+BLOGSYNC_TITLE_LOOKUP_TIMEOUT = env_int("BLOGSYNC_TITLE_LOOKUP_TIMEOUT", 5, minimum=1)
+
 # Public pages may be cached by any HTTP cache in front of the hub for this long.
 BLOGSYNC_PUBLIC_CACHE_SECONDS = env_int("BLOGSYNC_PUBLIC_CACHE_SECONDS", 60, minimum=0)
 

@@ -44,6 +44,30 @@ def browser():
             connections.close_all()
 
 
+@pytest.fixture(autouse=True)
+def resolver(monkeypatch):
+    """A fixed name-to-address table used by the safe fetcher instead of DNS.
+
+    Every test gets it, so a form that fetches a page (the entry form reads a missing
+    title) never sends a DNS query for a made-up host. Names not in the table fail like
+    an unknown host; `resolver["blog.example"] = ["10.0.0.1"]` maps a name.
+    tests/fetching has its own fixture of the same name.
+    """
+    import socket
+
+    from blogsync.fetching import fetcher
+
+    table: dict[str, list[str]] = {"localhost": ["127.0.0.1"]}
+
+    def resolve(host, port):
+        if host not in table:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return list(table[host])
+
+    monkeypatch.setattr(fetcher, "resolve_host", resolve)
+    return table
+
+
 @pytest.fixture
 def series(db):
     from blogsync.syncs.models import Series

@@ -10,7 +10,6 @@ import concurrent.futures
 import logging
 import re
 from collections import defaultdict
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -22,19 +21,13 @@ from blogsync.fetching.metadata import fetch_metadata
 from blogsync.fetching.urlnorm import canonical_key, normalise_url
 from blogsync.syncs.models import Contributor, EntrySource, SignUp, Topic
 from blogsync.syncs.services import DuplicateEntry, add_entry
+from blogsync.syncs.topic_urls import hub_hosts, links_to_topic
 
 logger = logging.getLogger(__name__)
 
 # Reading a matched post's page for its canonical URL is a courtesy: it must not hold
 # up the poll for long.
 CANONICAL_TIMEOUT = 5.0
-
-
-def page_key(url: str) -> str:
-    """Return a key under which http/https and www/no-www forms of a page are equal."""
-    key = normalise_url(url)
-    parts = urlsplit(key)
-    return f"{parts.netloc.removeprefix('www.')}{parts.path}?{parts.query}"
 
 
 def names_hashtag(item: FeedItem, hashtag: str) -> bool:
@@ -48,20 +41,18 @@ def names_hashtag(item: FeedItem, hashtag: str) -> bool:
     return re.search(pattern, item.text, re.IGNORECASE) is not None
 
 
-def topic_page_url(topic: Topic) -> str:
-    return f"{settings.SITE_URL}{topic.get_absolute_url()}"
-
-
-def item_belongs_to(item: FeedItem, topic: Topic, *, first_poll: bool, now) -> bool:
+def item_belongs_to(
+    item: FeedItem, topic: Topic, *, first_poll: bool, now, hosts: set[str] | None = None
+) -> bool:
     """Return whether a feed item is a post written for `topic`.
 
-    A link to the topic page is proof enough. A hashtag alone is not, because the
-    writer may have used it last month too: the item must also be dated after
+    A link to the topic page is proof enough: any URL of it that `links_to_topic`
+    recognises on `hosts` (by default `hub_hosts()`). A hashtag alone is not, because
+    the writer may have used it last month too: the item must also be dated after
     sign-up opened. An undated item counts as published when first seen, except on
     a feed's first poll, which shows old posts too.
     """
-    topic_key = page_key(topic_page_url(topic))
-    if any(page_key(link) == topic_key for link in item.content_links):
+    if links_to_topic(item.content_links, topic, hosts):
         return True
     if not names_hashtag(item, topic.series.hashtag):
         return False
@@ -142,6 +133,7 @@ def poll_open_topic_feeds(workers: int | None = None) -> dict[str, int]:
     counts = {"feeds": len(by_feed), "failed": 0, "not_modified": 0, "entries": 0}
     logger.info("Polling %s feeds of writers signed up to open topics", len(by_feed))
     threshold = settings.BLOGSYNC_FEED_FAILURES_BEFORE_NOTICE
+    hosts = hub_hosts()
     for polled in poll_feeds(by_feed, workers):
         signups = by_feed[polled.state.feed_url]
         if polled.outcome.error:
@@ -156,7 +148,9 @@ def poll_open_topic_feeds(workers: int | None = None) -> dict[str, int]:
             counts["not_modified"] += 1
         for item in polled.new_items:
             for signup in signups:
-                if item_belongs_to(item, signup.topic, first_poll=polled.first_poll, now=now):
+                if item_belongs_to(
+                    item, signup.topic, first_poll=polled.first_poll, now=now, hosts=hosts
+                ):
                     counts["entries"] += _add(item, signup, now)
     logger.info(
         "Polled %(feeds)s feeds: %(failed)s failed, %(not_modified)s unchanged, "

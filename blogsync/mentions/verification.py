@@ -30,7 +30,6 @@ from blogsync.mentions import receiving
 from blogsync.mentions.contributors import choose_contributor
 from blogsync.mentions.links import read_source
 from blogsync.mentions.models import Mention, MentionProtocol, MentionState
-from blogsync.mentions.targets import TopicAddress, host_key, hub_hosts, topic_address
 from blogsync.syncs.models import (
     AuditEvent,
     Entry,
@@ -41,6 +40,7 @@ from blogsync.syncs.models import (
 from blogsync.syncs.moderation import record, reject_entry
 from blogsync.syncs.services import add_entry, find_duplicate
 from blogsync.syncs.signals import entry_approved, entry_pending
+from blogsync.syncs.topic_urls import host_key, hub_hosts, links_to_topic
 
 logger = logging.getLogger(__name__)
 
@@ -157,8 +157,7 @@ def _check_source(mention: Mention, timeout: float) -> tuple[str, str, str]:
 
     document = read_source(result.url, result.headers, result.text)
     topic = mention.topic
-    wanted = TopicAddress(series=topic.series.slug, number=topic.number)
-    if not any(topic_address(link, hosts) == wanted for link in document.links):
+    if not links_to_topic(document.links, topic, hosts):
         raise _Rejected(
             f"The source page does not link to the topic page {mention.target}.",
             receiving.FAULT_NO_LINK,

@@ -1,5 +1,8 @@
 """Pages with forms: sign up, confirm a sign-up, submit an entry, propose a topic.
 
+The entry form's script reads a post's title from its page through a JSON endpoint.
+Without the script, the form itself does it as a second step.
+
 Anyone may use them without an account. Form pages carry a CSRF token, so they are
 never cached. After a successful POST each redirects to a thank-you page, which is a
 public page like any other. A submission that fills the honeypot field gets the same
@@ -9,24 +12,31 @@ redirect and is dropped with a log line.
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from blogsync.syncs import signups
+from blogsync.syncs import signups, titles
 from blogsync.syncs.forms import (
     EntryForm,
+    HttpUrlField,
     ProposalForm,
     RenewLinkForm,
     SignUpForm,
     is_honeypot_filled,
 )
 from blogsync.syncs.models import EntrySource, Proposal, Series, Topic, TopicState
-from blogsync.syncs.services import DuplicateEntry, add_entry, find_or_create_contributor
+from blogsync.syncs.services import (
+    DuplicateEntry,
+    add_entry,
+    find_duplicate,
+    find_or_create_contributor,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +120,9 @@ def submit_entry(request, series, number):
             _discard_robot(request, "entry", f"topic {topic.pk}")
             return redirect(thanks)
         form = EntryForm(request.POST, topic=topic)
-        if form.is_valid():
+        if form.is_valid() and not form.cleaned_data["title"]:
+            form = _fill_in_title(request, topic, form)
+        elif form.is_valid():
             entry = _store_entry(topic, form)
             if entry is not None:
                 logger.info(
@@ -127,6 +139,84 @@ def submit_entry(request, series, number):
     return render(
         request, "syncs/entry_form.html", {"series": topic.series, "topic": topic, "form": form}
     )
+
+
+FILLED_IN_NOTE = "We filled in the title from your post's page; check it and submit again."
+NO_TITLE = "the page does not declare a title"
+LOOKUP_FAILED = "We could not read a title from that page: {}. Please type the title."
+
+
+def _fill_in_title(request, topic, form):
+    """Read the title from the post's page and return the form to show again.
+
+    On success the form comes back unbound, with the title filled in and a note beside
+    it, so nothing is stored until the writer submits it again. On failure the bound
+    form carries the reason beside the title field.
+    """
+    url = form.cleaned_data["url"]
+    try:
+        page = titles.look_up_title(url, client=client_address(request))
+    except titles.LookupFailed as failure:
+        form.add_error("title", LOOKUP_FAILED.format(failure.reason))
+        return form
+
+    existing = find_duplicate(topic, url, page.canonical_url)
+    if existing is not None:
+        logger.info(
+            "Entry for topic %s rejected: its page's canonical URL is entry %s",
+            topic.pk,
+            existing.pk,
+        )
+        form.add_error("url", form.duplicate_message(existing))
+        return form
+    if not page.title:
+        form.add_error("title", LOOKUP_FAILED.format(NO_TITLE))
+        return form
+
+    initial = {name: form.cleaned_data.get(name, "") for name in ("url", "name", "email")}
+    filled = EntryForm(initial={**initial, "title": page.title, "page": page.token}, topic=topic)
+    filled.fields["title"].help_text = FILLED_IN_NOTE
+    return filled
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def submit_title(request, series, number):
+    """Return the title read from the page at `?url=` as JSON, for the entry form's
+    script: 200 `{"title", "page"}`, or `{"error"}` with 400 for a missing or invalid
+    URL, 409 when the topic takes no posts, 422 when no title could be read and 429
+    when the client asked too often. Never cached, because each response comes from
+    a fresh fetch for one person."""
+    topic = _get_topic(series, number)
+    if topic.state not in (TopicState.OPEN, TopicState.CLOSED):
+        return _json_error("This topic is not taking posts.", 409)
+    url_field = HttpUrlField(error_messages={"required": "The url parameter is missing."})
+    try:
+        url = url_field.clean(request.GET.get("url", "").strip())
+    except ValidationError as error:
+        return _json_error(" ".join(error.messages), 400)
+    try:
+        page = titles.look_up_title(url, client=client_address(request))
+    except titles.LookupFailed as failure:
+        message = LOOKUP_FAILED.format(failure.reason)
+        if failure.rate_limited:
+            response = _json_error(message, 429)
+            response["Retry-After"] = "60"
+            return response
+        return _json_error(message, 422)
+    if not page.title:
+        return _json_error(LOOKUP_FAILED.format(NO_TITLE), 422)
+    return JsonResponse({"title": page.title, "page": page.token})
+
+
+def _json_error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def client_address(request) -> str:
+    # NOTE: behind a reverse proxy REMOTE_ADDR is the proxy's address, so the
+    # per-client limit of title lookups then counts all clients together.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def _store_entry(topic, form):

@@ -11,6 +11,7 @@ from django.core.validators import URLValidator
 from django.utils.html import format_html
 
 from blogsync.syncs.services import find_duplicate
+from blogsync.syncs.titles import canonical_url_from_token
 
 URL_MAX_LENGTH = 1000
 HONEYPOT_FIELD = "hp_note"
@@ -141,11 +142,17 @@ class EntryForm(ContributorFieldsMixin, PublicForm):
         help_text="The address of the post itself, not of your blog's home page.",
         error_messages={"required": "Enter your post's address."},
     )
+    # Optional: a submission without a title makes the view read it from the post's
+    # page and show the form again with the title filled in (see blogsync.syncs.titles).
     title = forms.CharField(
+        required=False,
         max_length=500,
         label="Your post's title",
-        error_messages={"required": "Enter your post's title."},
+        help_text="Leave it empty and we will read it from your post's page.",
     )
+    # The signed canonical URL found when the title was read, so that the duplicate
+    # check on the final submission can use it without fetching the page again.
+    page = forms.CharField(required=False, max_length=4000, widget=forms.HiddenInput)
 
     field_order = ["url", "title", "name", "email"]
 
@@ -159,6 +166,20 @@ class EntryForm(ContributorFieldsMixin, PublicForm):
         if existing is not None:
             raise ValidationError(self.duplicate_message(existing), code="duplicate")
         return url
+
+    def clean(self):
+        cleaned = super().clean()
+        url = cleaned.get("url")
+        canonical_url = canonical_url_from_token(cleaned.get("page", ""), url or "")
+        if url and canonical_url:
+            existing = find_duplicate(self.topic, url, canonical_url)
+            if existing is not None:
+                self.add_error("url", self.duplicate_message(existing))
+        cleaned["canonical_url"] = canonical_url
+        return cleaned
+
+    def visible_public_fields(self):
+        return [field for field in super().visible_public_fields() if not field.is_hidden]
 
     @staticmethod
     def duplicate_message(existing):

@@ -9,7 +9,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from blogsync.fetching.urlnorm import normalise_url
+from blogsync.fetching.urlnorm import canonical_key, normalise_url
 from blogsync.syncs.models import Contributor, Entry, EntryStatus, SignUp, Topic
 from blogsync.syncs.moderation import next_position
 from blogsync.syncs.signals import entry_pending
@@ -25,12 +25,17 @@ class DuplicateEntry(Exception):
         self.existing = existing
 
 
-def find_duplicate(topic: Topic, url: str) -> Entry | None:
+def find_duplicate(topic: Topic, url: str, canonical_url: str = "") -> Entry | None:
     """The entry of `topic` whose URL normalises like `url`, if any (rejected ones too,
-    so that a rejected post cannot be resubmitted around the coordinators)."""
+    so that a rejected post cannot be resubmitted around the coordinators).
+
+    `canonical_url`, the URL the page at `url` declares for itself, also counts when
+    it is on the same site (see canonical_key), so `/?p=123` matches its permalink.
+    """
     if not url:
         return None
-    return topic.entries.filter(normalised_url=normalise_url(url)).first()
+    keys = {normalise_url(url), canonical_key(url, canonical_url)}
+    return topic.entries.filter(normalised_url__in=keys).order_by("position", "pk").first()
 
 
 def add_entry(

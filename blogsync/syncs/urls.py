@@ -21,5 +21,6 @@ urlpatterns = [
     path("<slug:series>/<int:number>/signup/", form_views.signup, name="signup"),
     path("<slug:series>/<int:number>/signup/thanks/", views.signup_thanks, name="signup_thanks"),
     path("<slug:series>/<int:number>/submit/", form_views.submit_entry, name="submit_entry"),
+    path("<slug:series>/<int:number>/submit/title/", form_views.submit_title, name="submit_title"),
     path("<slug:series>/<int:number>/submit/thanks/", views.submit_thanks, name="submit_thanks"),
 ]

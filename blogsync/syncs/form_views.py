@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from blogsync.fetching.urlnorm import canonical_key, normalise_url
 from blogsync.syncs import signups, titles
 from blogsync.syncs.forms import (
     EntryForm,
@@ -232,10 +233,16 @@ def _store_entry(topic, form):
             topic.pk,
         )
         contributor = find_or_create_contributor(data["name"], email=data["email"])
+    # Store the page's declared permalink rather than a `?p=123` form of it, so that
+    # the list links the address the writer's blog prefers and a feed item for the
+    # same post (stored by its permalink) is found as a duplicate.
+    url = data["url"]
+    if data.get("canonical_url") and canonical_key(url, data["canonical_url"]) != normalise_url(
+        url
+    ):
+        url = data["canonical_url"]
     try:
-        return add_entry(
-            topic, contributor, url=data["url"], title=data["title"], source=EntrySource.FORM
-        )
+        return add_entry(topic, contributor, url=url, title=data["title"], source=EntrySource.FORM)
     except DuplicateEntry as error:
         # Another submission of the same URL arrived between validation and saving.
         logger.info(

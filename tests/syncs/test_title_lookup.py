@@ -124,6 +124,28 @@ def test_filled_form_stores_entry_when_resubmitted(client, topic, httpserver):
     assert entry.contributor.email == "sue@example.org"
 
 
+def test_query_form_url_stored_as_declared_permalink(client, topic, httpserver):
+    permalink = httpserver.url_for("/2014/01/doors-open")
+    url = (
+        serve_page(
+            httpserver,
+            "/",
+            f'<html><head><link rel="canonical" href="{permalink}"><title>Doors Open</title>'
+            "</head><body></body></html>",
+        )
+        + "?p=123"
+    )
+    first = client.post(submit_url(topic), entry_data(url=url, title=""))
+
+    resubmitted = {
+        name: input_value(first, name) for name in ("url", "title", "name", "email", "page")
+    }
+    response = client.post(submit_url(topic), resubmitted)
+
+    assert response.status_code == 302
+    assert Entry.objects.get().url == permalink
+
+
 def test_page_not_found_is_explained(client, topic, httpserver):
     url = serve_page(httpserver, "/gone", "Not here", status=404)
 

@@ -71,7 +71,7 @@ class Series(models.Model):
         """The addresses of the active coordinators who get this series' mail, sorted.
 
         The series' own list when it names anyone, else every member of the
-        Coordinators group, so that a new install tells someone from the start.
+        Coordinators group, so that a new install emails someone from the start.
         """
         from django.contrib.auth import get_user_model
 

@@ -37,6 +37,7 @@ from blogsync.syncs.services import (
     add_entry,
     find_duplicate,
     find_or_create_contributor,
+    reconcile_name,
 )
 
 logger = logging.getLogger(__name__)
@@ -233,6 +234,7 @@ def _store_entry(topic, form):
             topic.pk,
         )
         contributor = find_or_create_contributor(data["name"], email=data["email"])
+    review_note = reconcile_name(contributor, data["name"])
     # Store the page's declared permalink rather than a `?p=123` form of it, so that
     # the list links the address the writer's blog prefers and a feed item for the
     # same post (stored by its permalink) is found as a duplicate.
@@ -242,7 +244,14 @@ def _store_entry(topic, form):
     ):
         url = data["canonical_url"]
     try:
-        return add_entry(topic, contributor, url=url, title=data["title"], source=EntrySource.FORM)
+        return add_entry(
+            topic,
+            contributor,
+            url=url,
+            title=data["title"],
+            source=EntrySource.FORM,
+            review_note=review_note,
+        )
     except DuplicateEntry as error:
         # Another submission of the same URL arrived between validation and saving.
         logger.info(

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blogsync.syncs.models import Contributor, SignUp, Topic
-from blogsync.syncs.services import find_or_create_contributor
+from blogsync.syncs.services import find_or_create_contributor, reconcile_name
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +76,9 @@ def sign_up(
     """Record a writer's sign-up to `topic` and queue the confirmation email.
 
     Signing up again with the same email address reuses the sign-up and sends a fresh
-    link. An existing contributor keeps their name, and only their blank profile
-    fields are filled in, because anyone can type anyone's email address into the form.
+    link. An existing contributor keeps their name once they have confirmed a sign-up
+    or had an entry approved, and only their blank profile fields are filled in,
+    because anyone can type anyone's email address into the form.
     """
     # NOTE: nothing limits how often one address is sent a link, so repeated sign-ups
     # can fill someone's inbox; a rate limit belongs in front of this function.
@@ -95,6 +96,9 @@ def _sign_up(topic, name, email, blog_url, social_handle, partner_opt_out) -> Si
 
     with transaction.atomic():
         contributor = find_or_create_contributor(name, email=email, blog_url=blog_url)
+        # Coordinators see the note on entries. A sign-up has no review field, and the
+        # confirmation email goes to the address's owner, who sees the name it carries.
+        reconcile_name(contributor, name)
         _fill_blank_profile(contributor, blog_url=blog_url, social_handle=social_handle)
         signup, created = SignUp.objects.get_or_create(
             topic=topic,

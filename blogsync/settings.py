@@ -64,6 +64,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "blogsync.urls"
+# Only coordinators log in, and they do so through the admin.
+LOGIN_URL = "admin:login"
 WSGI_APPLICATION = "blogsync.wsgi.application"
 
 TEMPLATES = [

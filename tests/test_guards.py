@@ -39,3 +39,28 @@ def test_public_pages_set_no_cookie(client, topic):
         response = client.get(page)
         assert not response.cookies, page
         assert "public" in response["Cache-Control"], page
+
+
+@pytest.mark.django_db
+def test_read_only_pages_answer_405(client, topic):
+    pages = [
+        "/blogsync/",
+        "/blogsync/archive/",
+        topic.get_absolute_url(),
+        "/blogsync/feeds/entries.rss",
+        "/api/v1/series/",
+    ]
+    for page in pages:
+        for method in ("post", "put", "delete"):
+            response = getattr(client, method)(page)
+            assert response.status_code == 405, f"{method.upper()} {page}"
+            assert "GET" in response["Allow"], f"{method.upper()} {page}"
+    assert client.post("/api/v1/series/").json()["status"] == 405
+
+
+@pytest.mark.django_db
+def test_follow_form_pages_are_never_cached(client, series):
+    response = client.get("/blogsync/follow/email/")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]

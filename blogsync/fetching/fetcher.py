@@ -147,7 +147,9 @@ def checked_addresses(url: str, host: str, port: int, timeout: float) -> list[ad
     for candidate in candidates:
         reason = addresses.refusal_reason(candidate, allow_loopback=allow_loopback)
         if reason:
-            logger.warning("Refused to fetch %s: %s is %s", url, host, candidate)
+            logger.warning(
+                "Refused to fetch %s: %s has the address %s (%s)", url, host, candidate, reason
+            )
             raise BlockedAddress(
                 url,
                 f"The hub does not fetch {host} because its address {candidate} is not "

@@ -13,10 +13,13 @@ from django.conf import settings
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe, quote_etag
 
+from blogsync.syncs.caching import read_only
+
 
 def conditional_public(view):
     """Add an ETag to a public 200 response, and return 304 when the client has that body."""
 
+    @read_only
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)

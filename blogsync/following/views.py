@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import http_date
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -89,6 +90,7 @@ def follow(request, series):
     return render(request, "following/follow.html", {"series": series})
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def subscribe(request, series):
     """Anyone may ask to follow a series by email. The response is the same whether
@@ -112,6 +114,7 @@ def subscribe_sent(request, series):
     return render(request, "following/subscribe_sent.html", {"series": series})
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
     """GET shows a button; POST (the button) confirms the subscription."""
@@ -138,6 +141,7 @@ def confirm(request, token):
     return render(request, "following/confirm.html", {"token": token})
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def manage(request, token):
     """Let the holder of a subscriber link choose which messages to receive."""
@@ -181,6 +185,7 @@ def manage(request, token):
 # One-click unsubscribe (RFC 8058): mail providers POST "List-Unsubscribe=One-Click"
 # without a CSRF token, so the signed token in the URL is the only credential.
 @csrf_exempt
+@never_cache
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     """GET shows a button; POST (the button, or a mail client's one-click request)

@@ -199,8 +199,8 @@ class Contributor(models.Model):
         max_length=200, help_text="The public name: a real name, pseudonym or handle."
     )
     slug = models.SlugField(max_length=220, unique=True)
-    blog_url = models.URLField(max_length=1000, blank=True)
-    feed_url = models.URLField(max_length=1000, blank=True)
+    blog_url = models.URLField("blog URL", max_length=1000, blank=True)
+    feed_url = models.URLField("feed URL", max_length=1000, blank=True)
     social_handles = models.JSONField(
         default=dict, blank=True, help_text='For example {"mastodon": "@name@example.social"}.'
     )
@@ -305,7 +305,7 @@ class Entry(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="entries")
     contributor = models.ForeignKey(Contributor, on_delete=models.PROTECT, related_name="entries")
     url = models.URLField(
-        max_length=1000, blank=True, help_text="Missing for some imported history."
+        "URL", max_length=1000, blank=True, help_text="Missing for some imported history."
     )
     normalised_url = models.CharField(
         max_length=1000,

@@ -272,3 +272,22 @@ def test_non_http_entry_url_is_not_a_link(client, topic, make_entry):
         html = page(client, url)
         assert "javascript:alert(1)" not in html
         assert "Sneaky" in html
+
+
+def test_published_topic_without_list_says_so(client, make_topic):
+    past = timezone.now() - timedelta(days=400)
+    topic = make_topic(
+        number=5,
+        signup_opens_at=past,
+        deadline=past + timedelta(days=20),
+        list_published_at=past + timedelta(days=21),
+    )
+    html = page(client, topic.get_absolute_url())
+    assert "The list of this month was not kept" in html
+    assert "/blogsync/5/share/" not in html
+
+
+def test_password_done_page_links_to_admin_login(client):
+    response = client.get("/admin/password/done/")
+    assert response.status_code == 200
+    assert 'href="/admin/login/"' in response.content.decode()

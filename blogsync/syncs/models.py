@@ -250,6 +250,11 @@ class SignUp(models.Model):
         help_text="The writer does not want the partner to republish links to their post.",
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the last confirmation email was queued; limits how often it is resent.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

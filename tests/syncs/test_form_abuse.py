@@ -1,8 +1,14 @@
 """Abuse of the public forms: impersonation, mail floods, link scanners, leaks."""
 
-import pytest
-from django.urls import reverse
+from datetime import timedelta
 
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from blogsync.syncs import signups
 from blogsync.syncs.models import Contributor, Entry, EntryStatus, SignUp
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +121,81 @@ def test_signup_may_rename_unconfirmed_contributor(client, topic):
 
     contributor.refresh_from_db()
     assert contributor.name == "Tess Trial"
+
+
+# Confirmation emails
+
+
+def queued_confirmations():
+    return DBTaskResult.objects.filter(task_path__endswith="send_signup_confirmation").count()
+
+
+def renew(client, signup):
+    return client.post(reverse("syncs:renew_signup_link"), {"token": signups.make_token(signup)})
+
+
+def test_repeated_signups_send_one_email_per_interval(client, topic, settings):
+    settings.BLOGSYNC_CONFIRMATION_RESEND_SECONDS = 600
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        for _ in range(5):
+            response = client.post(signup_url(topic), signup_data())
+            assert response.status_code == 302
+        assert queued_confirmations() == 1
+
+        traveller.shift(timedelta(seconds=599))
+        client.post(signup_url(topic), signup_data())
+        assert queued_confirmations() == 1
+
+        traveller.shift(timedelta(seconds=1))
+        client.post(signup_url(topic), signup_data())
+        assert queued_confirmations() == 2
+
+
+def test_signup_throttled_shows_same_page(client, topic):
+    first = client.post(signup_url(topic), signup_data())
+    second = client.post(signup_url(topic), signup_data())
+
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    page = client.get(first["Location"]).content.decode()
+    assert "We send at most one link every 10 minutes" in page
+
+
+def test_confirmed_signup_gets_no_email_from_form(client, topic):
+    client.post(signup_url(topic), signup_data())
+    signup = SignUp.objects.get()
+    signups.confirm(signup.pk)
+
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        client.post(signup_url(topic), signup_data())
+
+    assert queued_confirmations() == 1
+
+
+def test_new_link_throttled_like_signup(client, topic, settings):
+    settings.BLOGSYNC_CONFIRMATION_RESEND_SECONDS = 600
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client.post(signup_url(topic), signup_data())
+        signup = SignUp.objects.get()
+
+        response = renew(client, signup)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("syncs:signup_link_sent")
+        assert queued_confirmations() == 1
+
+        traveller.shift(timedelta(seconds=600))
+        renew(client, signup)
+        assert queued_confirmations() == 2
+
+
+def test_new_link_never_sent_to_confirmed_signup(client, topic):
+    client.post(signup_url(topic), signup_data())
+    signup = SignUp.objects.get()
+    signups.confirm(signup.pk)
+
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        response = renew(client, signup)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("syncs:signup_link_sent")
+    assert queued_confirmations() == 1

@@ -31,7 +31,7 @@ from blogsync.syncs.forms import (
     SignUpForm,
     is_honeypot_filled,
 )
-from blogsync.syncs.models import EntrySource, Proposal, Series, Topic, TopicState
+from blogsync.syncs.models import EntrySource, Proposal, Series, SignUp, Topic, TopicState
 from blogsync.syncs.services import (
     DuplicateEntry,
     add_entry,
@@ -289,9 +289,13 @@ def propose(request, series):
 
 
 @never_cache
-@require_http_methods(["GET", "HEAD"])
+@require_form_methods
 def confirm_signup(request, token):
-    """Confirm the sign-up named by a signed link from the confirmation email."""
+    """Confirm the sign-up named by a signed link from the confirmation email.
+
+    GET shows a page with a button, and only its POST confirms, because mail scanners
+    and link previews open links in emails that nobody has read.
+    """
     try:
         signup_id = signups.signup_id_from_token(
             token, max_age=settings.BLOGSYNC_CONFIRMATION_MAX_AGE
@@ -308,19 +312,26 @@ def confirm_signup(request, token):
         logger.info("Invalid confirmation link opened")
         return _invalid_link(request)
 
-    signup = signups.confirm(signup_id)
+    if request.method == "POST":
+        signup = signups.confirm(signup_id)
+    else:
+        signup = (
+            SignUp.objects.select_related("topic__series", "contributor")
+            .filter(pk=signup_id)
+            .first()
+        )
     if signup is None:
+        logger.info("Confirmation link for sign-up %s, which no longer exists", signup_id)
         return _invalid_link(request)
-    return render(
-        request,
-        "syncs/signup_confirmed.html",
-        {
-            "series": signup.topic.series,
-            "topic": signup.topic,
-            "signup": signup,
-            "now": timezone.now(),
-        },
-    )
+    context = {
+        "series": signup.topic.series,
+        "topic": signup.topic,
+        "signup": signup,
+        "token": token,
+    }
+    if not signup.is_confirmed:
+        return render(request, "syncs/signup_confirm.html", context)
+    return render(request, "syncs/signup_confirmed.html", {**context, "now": timezone.now()})
 
 
 def _invalid_link(request):

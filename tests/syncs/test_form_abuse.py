@@ -199,3 +199,141 @@ def test_new_link_never_sent_to_confirmed_signup(client, topic):
     assert response.status_code == 302
     assert response["Location"] == reverse("syncs:signup_link_sent")
     assert queued_confirmations() == 1
+
+
+# Duplicate URLs
+
+
+def url_error(response):
+    html = response.content.decode()
+    marker = 'id="id_url_error">'
+    assert marker in html, "no error shown for url"
+    start = html.index(marker) + len(marker)
+    return html[start : html.index("</p>", start)]
+
+
+def test_duplicate_of_pending_entry_reveals_nothing(client, topic, make_entry):
+    make_entry(url=entry_data()["url"], title="Secret draft", status=EntryStatus.PENDING)
+    response = client.post(submit_url(topic), entry_data(name="Other"))
+
+    message = url_error(response)
+    assert message == (
+        "This post has already been submitted for this topic and is waiting for the coordinators."
+    )
+    assert "Secret draft" not in response.content.decode()
+
+
+def test_duplicate_of_rejected_entry_reveals_nothing(client, topic, make_entry):
+    make_entry(url=entry_data()["url"], title="Spam", status=EntryStatus.REJECTED)
+    response = client.post(submit_url(topic), entry_data(name="Other"))
+
+    assert url_error(response) == "This post has already been submitted for this topic."
+    assert "Spam" not in response.content.decode()
+
+
+def test_duplicate_of_approved_entry_drops_bidi_controls(client, topic, make_entry):
+    make_entry(url=entry_data()["url"], title="Doors\u202e nepO")
+    response = client.post(submit_url(topic), entry_data(name="Other"))
+
+    message = url_error(response)
+    assert f'<a href="{entry_data()["url"]}">Doors nepO</a>' in message
+    assert "\u202e" not in message
+
+
+# Addresses and characters
+
+NOT_PUBLIC = "That address is not on the public internet."
+PRIVATE_URLS = [
+    "http://10.0.0.1/",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://localhost/",
+    "http://127.0.0.1:8000/",
+    "http://[::1]/",
+    "http://[fd00::1]/blog",
+    "http://192.168.1.1/",
+]
+
+
+@pytest.mark.parametrize("url", PRIVATE_URLS)
+def test_signup_rejects_private_blog_address(client, topic, settings, url):
+    settings.BLOGSYNC_FETCH_ALLOW_LOOPBACK = False
+    response = client.post(signup_url(topic), signup_data(blog_url=url))
+
+    assert response.status_code == 200
+    assert NOT_PUBLIC in response.content.decode()
+    assert SignUp.objects.count() == 0
+
+
+@pytest.mark.parametrize("url", PRIVATE_URLS)
+def test_entry_rejects_private_post_address(client, topic, settings, url):
+    settings.BLOGSYNC_FETCH_ALLOW_LOOPBACK = False
+    response = client.post(submit_url(topic), entry_data(url=url))
+
+    assert NOT_PUBLIC in url_error(response)
+    assert Entry.objects.count() == 0
+
+
+def test_loopback_allowed_when_setting_on(client, topic, settings):
+    settings.BLOGSYNC_FETCH_ALLOW_LOOPBACK = True
+    response = client.post(signup_url(topic), signup_data(blog_url="http://127.0.0.1:8000/"))
+
+    assert response.status_code == 302
+    assert SignUp.objects.count() == 1
+
+
+def test_private_address_refused_even_with_loopback_on(client, topic, settings):
+    settings.BLOGSYNC_FETCH_ALLOW_LOOPBACK = True
+    response = client.post(signup_url(topic), signup_data(blog_url="http://10.0.0.1/"))
+
+    assert NOT_PUBLIC in response.content.decode()
+
+
+def test_public_addresses_still_accepted(client, topic, settings):
+    settings.BLOGSYNC_FETCH_ALLOW_LOOPBACK = False
+    response = client.post(signup_url(topic), signup_data(blog_url="http://93.184.215.14/"))
+
+    assert response.status_code == 302
+
+
+def test_blog_address_error_names_the_blog(client, topic):
+    response = client.post(signup_url(topic), signup_data(blog_url="tess.example.org"))
+
+    assert (
+        "Enter the full address of your blog, starting with https:// or http://."
+        in response.content.decode()
+    )
+
+
+def test_control_and_bidi_characters_removed(client, topic):
+    client.post(
+        submit_url(topic),
+        entry_data(name="Tess\u202e Trial\u0007", title="Doors\u2066 Open\u2069\x1b[31m"),
+    )
+
+    entry = Entry.objects.get()
+    assert entry.title == "Doors Open[31m"
+    assert entry.contributor.name == "Tess Trial"
+
+
+def test_name_of_only_bidi_characters_is_missing(client, topic):
+    response = client.post(submit_url(topic), entry_data(name="\u202e\u202c"))
+
+    assert "Enter your name as you would like it to appear." in response.content.decode()
+    assert Entry.objects.count() == 0
+
+
+def test_proposal_keeps_line_breaks_only(client, series):
+    from blogsync.syncs.models import Proposal
+
+    client.post(
+        reverse("syncs:propose", kwargs={"series": series.slug}),
+        {
+            "title": "Why\u202e blog",
+            "description": "One\r\nTwo\u0000\tthree",
+            "proposer_name": "Tess",
+        },
+    )
+
+    proposal = Proposal.objects.get()
+    assert proposal.title == "Why blog"
+    assert proposal.description == "One\nTwo three"

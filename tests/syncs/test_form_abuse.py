@@ -337,3 +337,50 @@ def test_proposal_keeps_line_breaks_only(client, series):
     proposal = Proposal.objects.get()
     assert proposal.title == "Why blog"
     assert proposal.description == "One\nTwo three"
+
+
+# Wording and focus
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (259200, "3 days"),
+        (600, "10 minutes"),
+        (3600, "1 hour"),
+        (5400, "1 hour and 30 minutes"),
+        (90061, "1 day, 1 hour, 1 minute and 1 second"),
+        (0, "0 seconds"),
+    ],
+)
+def test_duration_in_words(seconds, words):
+    from blogsync.syncs.durations import duration_in_words
+
+    assert duration_in_words(seconds) == words
+
+
+def test_error_summary_can_take_focus(client, topic):
+    response = client.post(signup_url(topic), signup_data(email="not an address"))
+
+    html = response.content.decode()
+    assert 'class="error-summary"' in html
+    summary = html[html.index('class="error-summary"') : html.index("</h2>")]
+    assert 'tabindex="-1"' in summary
+    assert "autofocus" in summary
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_error_summary_gets_keyboard_focus(live_server, browser, topic):
+    page = browser.new_page()
+    try:
+        page.goto(live_server.url + signup_url(topic))
+        page.get_by_label("Your name").fill("Tess Trial")
+        page.get_by_label("Your email address").fill("tess@example.org")
+        page.get_by_label("Your blog's address").fill("tess.example.org")
+        page.get_by_role("button", name="Sign up").click()
+
+        focused_class = page.evaluate("document.activeElement.className")
+        assert focused_class == "error-summary"
+    finally:
+        page.close()

@@ -348,7 +348,9 @@ def test_entry_after_publication_is_rejected(client, make_topic):
     )
     response = client.post(submit_url(topic), entry_data())
     assert response.status_code == 409
-    assert "The list for this topic has been published" in response.content.decode()
+    html = response.content.decode()
+    assert "The list for this topic was published on" in html
+    assert "has been published" not in html
     assert Entry.objects.count() == 0
 
 

@@ -78,9 +78,9 @@ class PlainTextAreaField(forms.CharField):
 def validate_public_host(value: str) -> None:
     """Reject a URL whose host is an IP literal or `localhost` off the public internet.
 
-    The fetcher refuses such addresses anyway, so the form says so beside the field
-    instead of storing an address that can never be checked. Host names are not
-    resolved here: the fetcher checks the addresses they resolve to when it connects.
+    The fetcher refuses such addresses anyway, so the form reports the error beside
+    the field instead of storing an address that can never be checked. Host names are
+    not resolved here: the fetcher checks the addresses they resolve to when it connects.
     Loopback is allowed when settings.BLOGSYNC_FETCH_ALLOW_LOOPBACK is on (tests and
     local development), as in the fetcher.
     """
@@ -104,7 +104,7 @@ def validate_public_host(value: str) -> None:
 
 
 class HttpUrlField(forms.CharField):
-    """An absolute http or https URL whose host may be on the public internet.
+    """An absolute http or https URL whose host is not a non-public IP literal or localhost.
 
     Django's URLField also accepts ftp and adds a scheme to addresses without one. A
     post's address must be absolute, so that readers can follow it from anywhere.
@@ -276,7 +276,7 @@ class EntryForm(ContributorFieldsMixin, PublicForm):
         """Explain that the URL is taken, naming the entry only once it is public.
 
         A pending or rejected entry's title and address are not public yet, and the
-        form is open to anyone, so the message says only what state the entry is in.
+        form is open to anyone, so the message states only whether it waits for review.
         """
         if existing.status == EntryStatus.APPROVED:
             return format_html(

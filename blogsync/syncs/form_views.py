@@ -13,7 +13,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -234,7 +234,6 @@ def _store_entry(topic, form):
             topic.pk,
         )
         contributor = find_or_create_contributor(data["name"], email=data["email"])
-    review_note = reconcile_name(contributor, data["name"])
     # Store the page's declared permalink rather than a `?p=123` form of it, so that
     # the list links the address the writer's blog prefers and a feed item for the
     # same post (stored by its permalink) is found as a duplicate.
@@ -244,14 +243,17 @@ def _store_entry(topic, form):
     ):
         url = data["canonical_url"]
     try:
-        return add_entry(
-            topic,
-            contributor,
-            url=url,
-            title=data["title"],
-            source=EntrySource.FORM,
-            review_note=review_note,
-        )
+        # One transaction, so that a rejected duplicate does not rename the contributor.
+        with transaction.atomic():
+            review_note = reconcile_name(contributor, data["name"])
+            return add_entry(
+                topic,
+                contributor,
+                url=url,
+                title=data["title"],
+                source=EntrySource.FORM,
+                review_note=review_note,
+            )
     except DuplicateEntry as error:
         # Another submission of the same URL arrived between validation and saving.
         logger.info(

@@ -328,7 +328,11 @@ class Entry(models.Model):
         max_length=20, choices=EntryStatus.choices, default=EntryStatus.PENDING, db_index=True
     )
     needs_review = models.BooleanField(
-        default=False, help_text="Set by the importer when it had to guess."
+        default=False,
+        help_text=(
+            "Check before approving: the importer had to guess, or the post was sent under "
+            "a name other than that of its email address's contributor (see the review note)."
+        ),
     )
     review_note = models.CharField(max_length=500, blank=True)
     partner_opt_out = models.BooleanField(default=False)

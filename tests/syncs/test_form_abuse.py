@@ -107,6 +107,22 @@ def test_entry_may_rename_unconfirmed_contributor(client, topic):
     assert "'First Guess'" in entry.review_note
 
 
+def test_late_duplicate_does_not_rename_contributor(topic, make_entry):
+    from blogsync.syncs.form_views import _store_entry
+    from blogsync.syncs.forms import EntryForm
+
+    contributor = Contributor.objects.create(name="First Guess", email="tess@example.org")
+    form = EntryForm(entry_data(), topic=topic)
+    assert form.is_valid()
+    # Another submission stores the same URL between validation and saving.
+    make_entry(url=entry_data()["url"])
+
+    assert _store_entry(topic, form) is None
+    contributor.refresh_from_db()
+    assert contributor.name == "First Guess"
+    assert "url" in form.errors
+
+
 def test_signup_keeps_name_of_public_contributor(client, topic, tess):
     client.post(signup_url(topic), signup_data(name="Mallory"))
 

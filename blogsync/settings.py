@@ -147,6 +147,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Sign-up confirmation links stop working after this many seconds.
 BLOGSYNC_CONFIRMATION_MAX_AGE = env_int("BLOGSYNC_CONFIRMATION_MAX_AGE", 3 * 24 * 3600, minimum=60)
+# A sign-up gets another confirmation email only when its last one was queued at
+# least this many seconds ago, so that repeated forms cannot flood an inbox.
+BLOGSYNC_CONFIRMATION_RESEND_SECONDS = env_int(
+    "BLOGSYNC_CONFIRMATION_RESEND_SECONDS", 600, minimum=0
+)
 
 # A worker that dies while sending leaves outbox rows marked "sending". Another
 # delivery takes them over after this many seconds, so it must exceed EMAIL_TIMEOUT.

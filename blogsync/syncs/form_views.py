@@ -13,7 +13,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,12 +31,13 @@ from blogsync.syncs.forms import (
     SignUpForm,
     is_honeypot_filled,
 )
-from blogsync.syncs.models import EntrySource, Proposal, Series, Topic, TopicState
+from blogsync.syncs.models import EntrySource, Proposal, Series, SignUp, Topic, TopicState
 from blogsync.syncs.services import (
     DuplicateEntry,
     add_entry,
     find_duplicate,
     find_or_create_contributor,
+    reconcile_name,
 )
 
 logger = logging.getLogger(__name__)
@@ -242,7 +243,17 @@ def _store_entry(topic, form):
     ):
         url = data["canonical_url"]
     try:
-        return add_entry(topic, contributor, url=url, title=data["title"], source=EntrySource.FORM)
+        # One transaction, so that a rejected duplicate does not rename the contributor.
+        with transaction.atomic():
+            review_note = reconcile_name(contributor, data["name"])
+            return add_entry(
+                topic,
+                contributor,
+                url=url,
+                title=data["title"],
+                source=EntrySource.FORM,
+                review_note=review_note,
+            )
     except DuplicateEntry as error:
         # Another submission of the same URL arrived between validation and saving.
         logger.info(
@@ -280,9 +291,13 @@ def propose(request, series):
 
 
 @never_cache
-@require_http_methods(["GET", "HEAD"])
+@require_form_methods
 def confirm_signup(request, token):
-    """Confirm the sign-up named by a signed link from the confirmation email."""
+    """Confirm the sign-up named by a signed link from the confirmation email.
+
+    GET shows a page with a button, and only its POST confirms, because mail scanners
+    and link previews open links in emails that nobody has read.
+    """
     try:
         signup_id = signups.signup_id_from_token(
             token, max_age=settings.BLOGSYNC_CONFIRMATION_MAX_AGE
@@ -299,19 +314,26 @@ def confirm_signup(request, token):
         logger.info("Invalid confirmation link opened")
         return _invalid_link(request)
 
-    signup = signups.confirm(signup_id)
+    if request.method == "POST":
+        signup = signups.confirm(signup_id)
+    else:
+        signup = (
+            SignUp.objects.select_related("topic__series", "contributor")
+            .filter(pk=signup_id)
+            .first()
+        )
     if signup is None:
+        logger.info("Confirmation link for sign-up %s, which no longer exists", signup_id)
         return _invalid_link(request)
-    return render(
-        request,
-        "syncs/signup_confirmed.html",
-        {
-            "series": signup.topic.series,
-            "topic": signup.topic,
-            "signup": signup,
-            "now": timezone.now(),
-        },
-    )
+    context = {
+        "series": signup.topic.series,
+        "topic": signup.topic,
+        "signup": signup,
+        "token": token,
+    }
+    if not signup.is_confirmed:
+        return render(request, "syncs/signup_confirm.html", context)
+    return render(request, "syncs/signup_confirmed.html", {**context, "now": timezone.now()})
 
 
 def _invalid_link(request):

@@ -5,11 +5,17 @@ a submission that fills it. Validation messages are plain British English and si
 to the field they are about.
 """
 
+import unicodedata
+from urllib.parse import urlsplit
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.html import format_html
 
+from blogsync.fetching.addresses import parse_ip_literal, refusal_reason
+from blogsync.syncs.models import EntryStatus
 from blogsync.syncs.services import find_duplicate
 from blogsync.syncs.titles import canonical_url_from_token
 
@@ -17,19 +23,97 @@ URL_MAX_LENGTH = 1000
 HONEYPOT_FIELD = "hp_note"
 
 URL_ERROR = "Enter the full address of the page, starting with https:// or http://."
+BLOG_URL_ERROR = "Enter the full address of your blog, starting with https:// or http://."
+NOT_PUBLIC_ERROR = (
+    "That address is not on the public internet. Enter the address of your public blog."
+)
+
+# Characters that change how the text around them is shown: the bidirectional
+# embeddings and overrides (U+202A to U+202E) and isolates (U+2066 to U+2069), which
+# can make a name or title read differently from what it contains.
+BIDI_CONTROLS = frozenset(chr(code) for code in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def strip_unsafe_characters(text: str, *, keep_newlines: bool = False) -> str:
+    """Remove control characters (Unicode category Cc) and bidi controls from `text`.
+
+    Tabs become spaces. Line breaks are kept only with `keep_newlines`.
+    """
+    kept = []
+    for character in text:
+        if character in BIDI_CONTROLS:
+            continue
+        if unicodedata.category(character) == "Cc":
+            if character == "\t":
+                kept.append(" ")
+            elif character == "\n" and keep_newlines:
+                kept.append(character)
+            continue
+        kept.append(character)
+    return "".join(kept)
+
+
+class PlainTextField(forms.CharField):
+    """A line of text for names and titles, without control or bidi characters."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        cleaned = strip_unsafe_characters(value)
+        if self.strip:
+            cleaned = cleaned.strip()
+        return cleaned
+
+
+class PlainTextAreaField(forms.CharField):
+    """Several lines of text, without control or bidi characters except line breaks."""
+
+    def to_python(self, value):
+        value = super().to_python(value).replace("\r\n", "\n")
+        cleaned = strip_unsafe_characters(value, keep_newlines=True)
+        if self.strip:
+            cleaned = cleaned.strip()
+        return cleaned
+
+
+def validate_public_host(value: str) -> None:
+    """Reject a URL whose host is an IP literal or `localhost` off the public internet.
+
+    The fetcher refuses such addresses anyway, so the form reports the error beside
+    the field instead of storing an address that can never be checked. Host names are
+    not resolved here: the fetcher checks the addresses they resolve to when it connects.
+    Loopback is allowed when settings.BLOGSYNC_FETCH_ALLOW_LOOPBACK is on (tests and
+    local development), as in the fetcher.
+    """
+    try:
+        host = (urlsplit(value).hostname or "").rstrip(".").lower()
+    except ValueError:
+        return  # URLValidator reports the malformed URL.
+    if not host:
+        return
+    allow_loopback = settings.BLOGSYNC_FETCH_ALLOW_LOOPBACK
+    if host == "localhost" or host.endswith(".localhost"):
+        if allow_loopback:
+            return
+        raise ValidationError(NOT_PUBLIC_ERROR, code="not_public")
+    try:
+        address = parse_ip_literal(host)
+    except ValueError:
+        raise ValidationError(NOT_PUBLIC_ERROR, code="not_public") from None
+    if address is not None and refusal_reason(address, allow_loopback=allow_loopback):
+        raise ValidationError(NOT_PUBLIC_ERROR, code="not_public")
 
 
 class HttpUrlField(forms.CharField):
-    """An absolute http or https URL.
+    """An absolute http or https URL whose host is not a non-public IP literal or localhost.
 
     Django's URLField also accepts ftp and adds a scheme to addresses without one. A
     post's address must be absolute, so that readers can follow it from anywhere.
+    `invalid_message` is the error for an address that is not an absolute http(s) URL.
     """
 
     widget = forms.URLInput
-    default_validators = [URLValidator(schemes=["http", "https"], message=URL_ERROR)]
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, invalid_message=URL_ERROR, **kwargs):
         kwargs.setdefault("max_length", URL_MAX_LENGTH)
         kwargs["error_messages"] = {
             "max_length": (
@@ -38,6 +122,11 @@ class HttpUrlField(forms.CharField):
             ),
             **kwargs.get("error_messages", {}),
         }
+        kwargs["validators"] = [
+            URLValidator(schemes=["http", "https"], message=invalid_message),
+            validate_public_host,
+            *kwargs.get("validators", []),
+        ]
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget):
@@ -88,7 +177,7 @@ def is_honeypot_filled(data) -> bool:
 
 
 class ContributorFieldsMixin(forms.Form):
-    name = forms.CharField(
+    name = PlainTextField(
         max_length=200,
         label="Your name",
         help_text="Shown in the list next to your post: a real name, a pseudonym or a handle.",
@@ -109,10 +198,11 @@ class ContributorFieldsMixin(forms.Form):
 
 class SignUpForm(ContributorFieldsMixin, PublicForm):
     blog_url = HttpUrlField(
+        invalid_message=BLOG_URL_ERROR,
         label="Your blog's address",
         error_messages={"required": "Enter your blog's address."},
     )
-    social_handle = forms.CharField(
+    social_handle = PlainTextField(
         required=False,
         max_length=100,
         label="Your social media handle (optional)",
@@ -144,7 +234,7 @@ class EntryForm(ContributorFieldsMixin, PublicForm):
     )
     # Optional: a submission without a title makes the view read it from the post's
     # page and show the form again with the title filled in (see blogsync.syncs.titles).
-    title = forms.CharField(
+    title = PlainTextField(
         required=False,
         max_length=500,
         label="Your post's title",
@@ -183,27 +273,39 @@ class EntryForm(ContributorFieldsMixin, PublicForm):
 
     @staticmethod
     def duplicate_message(existing):
-        return format_html(
-            'This post has already been submitted for this topic: <a href="{}">{}</a>.',
-            existing.url,
-            existing.title,
-        )
+        """Explain that the URL is taken, naming the entry only once it is public.
+
+        A pending or rejected entry's title and address are not public yet, and the
+        form is open to anyone, so the message states only whether it waits for review.
+        """
+        if existing.status == EntryStatus.APPROVED:
+            return format_html(
+                'This post has already been submitted for this topic: <a href="{}">{}</a>.',
+                existing.url,
+                strip_unsafe_characters(existing.title),
+            )
+        if existing.status == EntryStatus.PENDING:
+            return (
+                "This post has already been submitted for this topic and is waiting for "
+                "the coordinators."
+            )
+        return "This post has already been submitted for this topic."
 
 
 class ProposalForm(PublicForm):
-    title = forms.CharField(
+    title = PlainTextField(
         max_length=300,
         label="Topic",
         help_text="A question or a phrase that people can write a post about.",
         error_messages={"required": "Enter the topic you would like to propose."},
     )
-    description = forms.CharField(
+    description = PlainTextAreaField(
         required=False,
         max_length=5000,
         label="Why this topic? (optional)",
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    proposer_name = forms.CharField(
+    proposer_name = PlainTextField(
         max_length=200,
         label="Your name",
         error_messages={"required": "Enter your name."},

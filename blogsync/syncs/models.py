@@ -250,6 +250,11 @@ class SignUp(models.Model):
         help_text="The writer does not want the partner to republish links to their post.",
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the last confirmation email was queued; limits how often it is resent.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -323,7 +328,11 @@ class Entry(models.Model):
         max_length=20, choices=EntryStatus.choices, default=EntryStatus.PENDING, db_index=True
     )
     needs_review = models.BooleanField(
-        default=False, help_text="Set by the importer when it had to guess."
+        default=False,
+        help_text=(
+            "Check before approving: the importer had to guess, or the post was sent under "
+            "a name other than that of its email address's contributor (see the review note)."
+        ),
     )
     review_note = models.CharField(max_length=500, blank=True)
     partner_opt_out = models.BooleanField(default=False)

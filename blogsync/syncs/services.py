@@ -10,7 +10,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from blogsync.fetching.urlnorm import canonical_key, normalise_url
-from blogsync.syncs.models import Contributor, Entry, EntryStatus, SignUp, Topic
+from blogsync.syncs.models import (
+    Contributor,
+    Entry,
+    EntryStatus,
+    SignUp,
+    Topic,
+    unique_slug,
+)
 from blogsync.syncs.moderation import next_position
 from blogsync.syncs.signals import entry_pending
 
@@ -47,11 +54,13 @@ def add_entry(
     source: str,
     status: str = EntryStatus.PENDING,
     submitted_at=None,
+    review_note: str = "",
 ) -> Entry:
     """Store a new entry at the end of the topic's list.
 
     Raises DuplicateEntry when the topic already has the URL. An entry arriving after
-    the deadline and its grace period is kept and labelled late, never dropped.
+    the deadline and its grace period is kept and labelled late, never dropped. A
+    non-empty `review_note` marks the entry as needing a coordinator's review.
     """
     submitted_at = submitted_at or timezone.now()
     existing = find_duplicate(topic, url)
@@ -72,6 +81,8 @@ def add_entry(
                 is_late=topic.is_late(submitted_at),
                 submitted_at=submitted_at,
                 approved_at=submitted_at if status == EntryStatus.APPROVED else None,
+                needs_review=bool(review_note),
+                review_note=review_note[: Entry._meta.get_field("review_note").max_length],
             )
     except IntegrityError:
         # Another request stored the same URL between the check above and the insert.
@@ -107,3 +118,55 @@ def find_or_create_contributor(name: str, *, email: str = "", blog_url: str = ""
         if contributor is not None:
             return contributor
     return Contributor.objects.create(name=name, email=email, blog_url=blog_url)
+
+
+def same_name(first: str, second: str) -> bool:
+    """Compare two public names ignoring case and runs of whitespace."""
+    return " ".join(first.split()).casefold() == " ".join(second.split()).casefold()
+
+
+def has_public_identity(contributor: Contributor) -> bool:
+    """Whether the contributor has confirmed a sign-up or has an approved entry.
+
+    Until then the name on record is only what someone typed next to the email
+    address, so a later form may replace it.
+    """
+    return (
+        SignUp.objects.filter(contributor=contributor, confirmed_at__isnull=False).exists()
+        or Entry.objects.filter(contributor=contributor, status=EntryStatus.APPROVED).exists()
+    )
+
+
+def reconcile_name(contributor: Contributor, typed_name: str) -> str:
+    """Compare the name typed into a form with the name of the email's contributor.
+
+    Returns "" when they match. Otherwise returns a note for the coordinators, because
+    anyone can type anyone's email address into a public form. The contributor's name
+    becomes the typed one only while it has no public identity (see
+    has_public_identity); a confirmed or published name is kept.
+    """
+    typed_name = typed_name.strip()
+    if not typed_name or same_name(contributor.name, typed_name):
+        return ""
+    previous_name = contributor.name
+    if has_public_identity(contributor):
+        logger.warning(
+            "Form used the email address of contributor %s with a different name; kept their name",
+            contributor.pk,
+        )
+        return (
+            f"Submitted under the name '{typed_name}' with the email address of "
+            f"{previous_name}; check before approving."
+        )
+    contributor.name = typed_name
+    # The old slug would keep the unconfirmed name in the profile's address.
+    contributor.slug = unique_slug(Contributor, typed_name)
+    contributor.save(update_fields=["name", "slug"])
+    logger.info(
+        "Contributor %s renamed by a form: the name had not been confirmed yet", contributor.pk
+    )
+    return (
+        f"Submitted under the name '{typed_name}' with an email address first given with "
+        f"the name '{previous_name}' (not yet confirmed, so the name was changed); check "
+        f"before approving."
+    )

@@ -6,15 +6,17 @@ of tokens, and it stops working after settings.BLOGSYNC_CONFIRMATION_MAX_AGE sec
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from blogsync.syncs.models import Contributor, SignUp, Topic
-from blogsync.syncs.services import find_or_create_contributor
+from blogsync.syncs.services import find_or_create_contributor, reconcile_name
 
 logger = logging.getLogger(__name__)
 
@@ -75,12 +77,13 @@ def sign_up(
 ) -> SignUp:
     """Record a writer's sign-up to `topic` and queue the confirmation email.
 
-    Signing up again with the same email address reuses the sign-up and sends a fresh
-    link. An existing contributor keeps their name, and only their blank profile
-    fields are filled in, because anyone can type anyone's email address into the form.
+    Signing up again with the same email address reuses the sign-up, and sends a
+    fresh link only to an unconfirmed sign-up whose last link was queued at least
+    settings.BLOGSYNC_CONFIRMATION_RESEND_SECONDS ago. An existing contributor keeps
+    their name once they have confirmed a sign-up or had an entry approved, and only
+    their blank profile fields are filled in, because anyone can type anyone's email
+    address into the form.
     """
-    # NOTE: nothing limits how often one address is sent a link, so repeated sign-ups
-    # can fill someone's inbox; a rate limit belongs in front of this function.
     try:
         return _sign_up(topic, name, email, blog_url, social_handle, partner_opt_out)
     except IntegrityError:
@@ -95,6 +98,9 @@ def _sign_up(topic, name, email, blog_url, social_handle, partner_opt_out) -> Si
 
     with transaction.atomic():
         contributor = find_or_create_contributor(name, email=email, blog_url=blog_url)
+        # Coordinators see the note on entries. A sign-up has no review field, and the
+        # confirmation email goes to the address's owner, who sees the name it carries.
+        reconcile_name(contributor, name)
         _fill_blank_profile(contributor, blog_url=blog_url, social_handle=social_handle)
         signup, created = SignUp.objects.get_or_create(
             topic=topic,
@@ -106,15 +112,35 @@ def _sign_up(topic, name, email, blog_url, social_handle, partner_opt_out) -> Si
             signup.save(update_fields=["partner_opt_out"])
         # The task row is written in the same transaction as the sign-up, so a worker
         # never runs a task whose sign-up was rolled back.
-        send_signup_confirmation.enqueue(signup.pk)
+        queued = _claim_confirmation_email(signup.pk)
+        if queued:
+            send_signup_confirmation.enqueue(signup.pk)
     logger.info(
-        "Sign-up %s for topic %s by contributor %s %s; confirmation email queued",
+        "Sign-up %s for topic %s by contributor %s %s; confirmation email %s",
         signup.pk,
         topic.pk,
         contributor.pk,
         "created" if created else "repeated",
+        "queued" if queued else "not sent (confirmed or sent recently)",
     )
     return signup
+
+
+def _claim_confirmation_email(signup_id: int) -> bool:
+    """Record that a confirmation email is about to be queued for an unconfirmed
+    sign-up, unless one was queued within BLOGSYNC_CONFIRMATION_RESEND_SECONDS.
+
+    Returns whether the caller may queue it. The check and the update are one UPDATE
+    statement, so two simultaneous requests cannot both send.
+    """
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=settings.BLOGSYNC_CONFIRMATION_RESEND_SECONDS)
+    updated = (
+        SignUp.objects.filter(pk=signup_id, confirmed_at__isnull=True)
+        .filter(Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lte=cutoff))
+        .update(confirmation_sent_at=now)
+    )
+    return updated == 1
 
 
 def _fill_blank_profile(contributor: Contributor, *, blog_url: str, social_handle: str):
@@ -158,12 +184,24 @@ def confirm(signup_id: int) -> SignUp | None:
 
 
 def renew_link(signup_id: int) -> bool:
-    """Queue a fresh confirmation email for a sign-up, or return False if it is gone."""
+    """Queue a fresh confirmation email for a sign-up, or return False if it is gone.
+
+    A confirmed sign-up, or one sent a link within BLOGSYNC_CONFIRMATION_RESEND_SECONDS,
+    gets no email, but the function still returns True, so that the page shown
+    afterwards does not tell a stranger holding the token which case applied.
+    """
     from blogsync.syncs.tasks import send_signup_confirmation
 
     if not SignUp.objects.filter(pk=signup_id).exists():
         logger.warning("New link requested for sign-up %s, which no longer exists", signup_id)
         return False
-    send_signup_confirmation.enqueue(signup_id)
+    with transaction.atomic():
+        if not _claim_confirmation_email(signup_id):
+            logger.info(
+                "New link for sign-up %s not sent: it is confirmed or was sent recently",
+                signup_id,
+            )
+            return True
+        send_signup_confirmation.enqueue(signup_id)
     logger.info("New confirmation link queued for sign-up %s", signup_id)
     return True

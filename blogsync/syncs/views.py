@@ -5,11 +5,13 @@ carry no per-visitor token, so that an HTTP cache in front of the hub can serve 
 Forms live on pages of their own.
 """
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from blogsync.syncs.caching import public_page
+from blogsync.syncs.durations import duration_in_words
 from blogsync.syncs.lists import approved_lines, numbered_lines
 from blogsync.syncs.models import Contributor, Entry, EntryStatus, Series, Topic, TopicState
 
@@ -123,7 +125,11 @@ def help_readers(request, series):
 @public_page
 def signup_thanks(request, series, number):
     topic = _get_topic(series, number)
-    return render(request, "syncs/signup_thanks.html", {"series": topic.series, "topic": topic})
+    return render(
+        request,
+        "syncs/signup_thanks.html",
+        {"series": topic.series, "topic": topic, "resend_wait": resend_wait()},
+    )
 
 
 @public_page
@@ -144,4 +150,9 @@ def propose_thanks(request, series):
 
 @public_page
 def signup_link_sent(request):
-    return render(request, "syncs/signup_link_sent.html")
+    return render(request, "syncs/signup_link_sent.html", {"resend_wait": resend_wait()})
+
+
+def resend_wait() -> str:
+    """The time between two confirmation emails, in words such as "10 minutes"."""
+    return duration_in_words(settings.BLOGSYNC_CONFIRMATION_RESEND_SECONDS)

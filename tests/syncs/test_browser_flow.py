@@ -63,6 +63,9 @@ def test_writer_signs_up_confirms_submits_and_is_listed(
     assert len(mail.outbox) == 1
     link = re.search(r"http://\S+/signup/confirm/\S+/", mail.outbox[0].body).group(0)
     page.goto(link)
+    assert page.get_by_role("heading", level=1).inner_text() == "Confirm your sign-up"
+    assert not SignUp.objects.get().is_confirmed
+    page.get_by_role("button", name="Confirm my sign-up").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Your sign-up is confirmed"
     assert SignUp.objects.get().is_confirmed
 

@@ -40,6 +40,7 @@ def test_command_creates_staff_coordinator(django_user_model):
     assert alice.groups.filter(name=COORDINATORS_GROUP).exists()
     assert alice.has_perm("syncs.change_entry")
     assert "one-time link" in output
+    assert "after 3 days:" in output
 
 
 @pytest.mark.django_db

@@ -36,9 +36,32 @@ def run_worker():
 
 
 @pytest.mark.django_db
+def test_opening_link_asks_before_confirming(client, signup):
+    response = client.get(confirm_path(signup))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Confirm my sign-up" in html
+    assert 'method="post"' in html
+    assert "csrfmiddlewaretoken" in html
+    assert "no-cache" in response["Cache-Control"]
+    signup.refresh_from_db()
+    assert not signup.is_confirmed
+
+
+@pytest.mark.django_db
+def test_confirm_button_needs_csrf_token(signup):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(confirm_path(signup))
+    assert response.status_code == 403
+    signup.refresh_from_db()
+    assert not signup.is_confirmed
+
+
+@pytest.mark.django_db
 def test_valid_link_confirms_signup(client, signup, caplog):
     with caplog.at_level(logging.INFO, logger="blogsync"):
-        response = client.get(confirm_path(signup))
+        response = client.post(confirm_path(signup))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Your sign-up is confirmed" in html
@@ -51,10 +74,10 @@ def test_valid_link_confirms_signup(client, signup, caplog):
 
 @pytest.mark.django_db
 def test_confirming_twice_is_harmless(client, signup):
-    client.get(confirm_path(signup))
+    client.post(confirm_path(signup))
     signup.refresh_from_db()
     first = signup.confirmed_at
-    response = client.get(confirm_path(signup))
+    response = client.post(confirm_path(signup))
     assert response.status_code == 200
     assert "Your sign-up is confirmed" in response.content.decode()
     signup.refresh_from_db()
@@ -67,7 +90,9 @@ def test_expired_link_offers_a_new_one(client, signup, settings):
     later = timezone.now() + timedelta(seconds=settings.BLOGSYNC_CONFIRMATION_MAX_AGE + 60)
     with time_machine.travel(later):
         response = client.get(path)
+        pressed = client.post(path)
     assert response.status_code == 410
+    assert pressed.status_code == 410
     html = response.content.decode()
     assert "This link has expired" in html
     assert reverse("syncs:renew_signup_link") in html
@@ -80,8 +105,10 @@ def test_link_just_before_expiry_still_works(client, signup, settings):
     path = confirm_path(signup)
     later = timezone.now() + timedelta(seconds=settings.BLOGSYNC_CONFIRMATION_MAX_AGE - 60)
     with time_machine.travel(later):
-        response = client.get(path)
+        response = client.post(path)
     assert response.status_code == 200
+    signup.refresh_from_db()
+    assert signup.is_confirmed
 
 
 @pytest.mark.django_db
@@ -124,6 +151,8 @@ def test_tampered_link_is_rejected(client, signup, change):
     response = client.get(reverse("syncs:confirm_signup", kwargs={"token": token}))
     assert response.status_code == 400
     assert "This link does not work" in response.content.decode()
+    pressed = client.post(reverse("syncs:confirm_signup", kwargs={"token": token}))
+    assert pressed.status_code == 400
     signup.refresh_from_db()
     assert not signup.is_confirmed
 
@@ -142,6 +171,7 @@ def test_link_to_deleted_signup_rejected(client, signup):
     path = confirm_path(signup)
     signup.delete()
     assert client.get(path).status_code == 400
+    assert client.post(path).status_code == 400
 
 
 @pytest.mark.django_db(transaction=True)
@@ -162,7 +192,8 @@ def test_worker_sends_confirmation_email_with_working_link(client, topic, settin
     html = message.alternatives[0].content
     assert link.group(0) in html
 
-    response = client.get(link.group(1))
+    assert "Confirm my sign-up" in client.get(link.group(1)).content.decode()
+    response = client.post(link.group(1))
     assert "Your sign-up is confirmed" in response.content.decode()
     assert SignUp.objects.get().is_confirmed
 

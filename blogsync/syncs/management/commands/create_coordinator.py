@@ -20,6 +20,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from blogsync.syncs.coordinators import ensure_coordinators_group
+from blogsync.syncs.durations import duration_in_words
 
 
 def password_set_link(user) -> str:
@@ -78,7 +79,7 @@ class Command(BaseCommand):
         if password is None:
             self.stdout.write(
                 "Send them this one-time link to set their password; it stops working once "
-                f"used or after {settings.PASSWORD_RESET_TIMEOUT} seconds:\n"
+                f"used or after {duration_in_words(settings.PASSWORD_RESET_TIMEOUT)}:\n"
                 + password_set_link(user)
             )
 

@@ -66,7 +66,7 @@ def shared_resource(view):
         response["Access-Control-Expose-Headers"] = "ETag"
         return allow_any_origin(response)
 
-    # It answers other methods itself, with a JSON 405, instead of CSRF's 403 page.
+    # The wrapper returns a JSON 405 for other methods itself, instead of CSRF's 403 page.
     return csrf_exempt(wrapper)
 
 

@@ -198,22 +198,8 @@ class EntryAdmin(admin.ModelAdmin):
     ordering = ["topic__series__name", "-topic__number", "position", "id"]
     autocomplete_fields = ["topic", "contributor"]
     actions = ["approve_selected", "reject_selected", "mark_reviewed", "move_up", "move_down"]
-    fields = [
-        "topic",
-        "contributor",
-        "url",
-        "title",
-        "position",
-        "status",
-        "source",
-        "needs_review",
-        "review_note",
-        "partner_opt_out",
-        "is_late",
-        "submitted_at",
-        "approved_at",
-        "audit_trail",
-    ]
+    # The form's editable fields, then the read-only ones.
+    fields = [*EntryAdminForm.Meta.fields, "approved_at", "audit_trail"]
 
     @admin.display(description="needs review")
     def review(self, entry):

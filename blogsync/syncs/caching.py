@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 
 def read_only(view):
-    """Answer 405 with an Allow header to any method but GET and HEAD.
+    """Return 405 with an Allow header for any method but GET and HEAD.
 
     The view is exempt from CSRF checks because it changes nothing; otherwise the CSRF
     middleware would reject a POST with a 403 page before this 405 could be sent.
@@ -30,7 +30,7 @@ def public_page(view):
     """Mark a view's response as cacheable by shared caches.
 
     The response must not depend on the visitor, so the view must not touch the
-    session or the CSRF token; a response that sets a cookie anyway is marked private.
+    session or the CSRF token. A response that sets a cookie anyway is marked private.
     Methods other than GET and HEAD get 405 (see read_only).
     """
 

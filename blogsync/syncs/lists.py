@@ -43,6 +43,6 @@ def numbered_lines(entries: Iterable[Entry]) -> list[ListLine]:
 
 
 def approved_lines(topic) -> list[ListLine]:
-    """The published list of `topic` in one query."""
+    """Build the published list of `topic` in one query."""
     entries = topic.entries.approved().in_list_order().select_related("contributor", "link_health")
     return numbered_lines(entries)

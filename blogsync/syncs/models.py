@@ -68,7 +68,7 @@ class Series(models.Model):
         return zoneinfo.ZoneInfo(self.time_zone)
 
     def coordinator_emails(self) -> list[str]:
-        """The addresses of the active coordinators who get this series' mail, sorted.
+        """Return the addresses of the active coordinators who get this series' mail, sorted.
 
         The series' own list when it names anyone, else every member of the
         Coordinators group, so that a new install emails someone from the start.
@@ -183,7 +183,7 @@ class Topic(models.Model):
         return self.state_at()
 
     def is_late(self, when) -> bool:
-        """Whether something arriving at `when` is past the deadline and its grace."""
+        """Return whether something arriving at `when` is past the deadline and its grace."""
         if self.deadline is None:
             return False
         return when > self.deadline + self.series.late_grace

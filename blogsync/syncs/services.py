@@ -33,7 +33,7 @@ class DuplicateEntry(Exception):
 
 
 def find_duplicate(topic: Topic, url: str, canonical_url: str = "") -> Entry | None:
-    """The entry of `topic` whose URL normalises like `url`, if any (rejected ones too,
+    """Find the entry of `topic` whose URL normalises like `url`, if any (rejected ones too,
     so that a rejected post cannot be resubmitted around the coordinators).
 
     `canonical_url`, the URL the page at `url` declares for itself, also counts when
@@ -104,7 +104,7 @@ def add_entry(
 
 
 def find_or_create_contributor(name: str, *, email: str = "", blog_url: str = "") -> Contributor:
-    """The contributor with this email address, or a new one.
+    """Find the contributor with this email address, or create one.
 
     Without an email address (imports, mentions) a new contributor is created unless
     one with the same blog URL exists, because two writers may share a public name.
@@ -126,7 +126,7 @@ def same_name(first: str, second: str) -> bool:
 
 
 def has_public_identity(contributor: Contributor) -> bool:
-    """Whether the contributor has confirmed a sign-up or has an approved entry.
+    """Return whether the contributor has confirmed a sign-up or has an approved entry.
 
     Until then the name on record is only what someone typed next to the email
     address, so a later form may replace it.

@@ -113,7 +113,7 @@ def test_data_query_count(client, topic, add_entries, django_assert_num_queries,
     # A matching If-None-Match costs the ETag query only.
     with django_assert_num_queries(1):
         not_modified = client.get(urls(topic)["data"], HTTP_IF_NONE_MATCH=response["ETag"])
-    # So does a full answer while the list is unchanged: the body comes from the cache.
+    # So does a full response while the list is unchanged, because the body is cached.
     with django_assert_num_queries(1):
         cached = client.get(urls(topic)["data"])
 
